@@ -1,0 +1,42 @@
+// Typed errors shared by every layer. Only the CLI turns them into an exit code.
+
+/** Exit codes of SPEC §2.5. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  analysisFailed: 3,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error the user can act on: `message` says what is wrong (one line),
+ * `hint` says how to fix it (one line, optional), `exitCode` is what the CLI exits with.
+ */
+export class SquirrlyError extends Error {
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCode;
+  constructor(message: string, options: { hint?: string; exitCode?: ExitCode; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SquirrlyError';
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? ExitCode.failure;
+  }
+}
+
+/** Bad flags or arguments: exit 2. */
+export class UsageError extends SquirrlyError {
+  constructor(message: string, hint?: string) {
+    super(message, hint === undefined ? { exitCode: ExitCode.usage } : { hint, exitCode: ExitCode.usage });
+    this.name = 'UsageError';
+  }
+}
+
+/** The user pressed Ctrl-C (or the process got SIGTERM): exit 130. */
+export class InterruptedError extends SquirrlyError {
+  constructor(message = 'interrupted', hint?: string) {
+    super(message, hint === undefined ? { exitCode: ExitCode.interrupted } : { hint, exitCode: ExitCode.interrupted });
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,0 +1,86 @@
+// The data model shared by the parser, the summary and the analysis providers.
+
+/** async-profiler frame types (vmEntry.h); the index is the number written in the HTML. */
+export const FRAME_TYPES = ['interpreted', 'jit', 'inlined', 'native', 'cpp', 'kernel', 'c1'] as const;
+export type FrameType = (typeof FRAME_TYPES)[number];
+
+/** Profiling modes of Flink's profiler (ProfilingInfo.ProfilingMode). */
+export const PROFILING_MODES = ['CPU', 'ITIMER', 'ALLOC', 'LOCK', 'WALL'] as const;
+export type ProfilingMode = (typeof PROFILING_MODES)[number];
+
+/** One node of the frame tree. Children are keyed by name + type, like async-profiler 3.x. */
+export interface FrameNode {
+  name: string;
+  type: FrameType;
+  /** samples (or counter units) in this frame and below */
+  total: number;
+  /** samples in this frame itself */
+  self: number;
+  children: FrameNode[];
+}
+
+export interface FlameGraph {
+  /** 'v2' = async-profiler 2.x f(level,left,width,type,'title'); 'v3' = 3.x/4.x cpool + f/u/n */
+  format: 'v2' | 'v3';
+  /** text of the <h1> title, e.g. "Allocation profile" */
+  title: string;
+  root: FrameNode;
+  /** number of frames read */
+  frameCount: number;
+  maxDepth: number;
+}
+
+export type Category =
+  | 'user'
+  | 'flink-runtime'
+  | 'serialization'
+  | 'state-backend'
+  | 'network'
+  | 'gc-jit-vm'
+  | 'kernel'
+  | 'logging'
+  | 'jdk'
+  | 'waiting'
+  | 'other';
+
+export interface FrameStat {
+  name: string;
+  type: FrameType;
+  category: Category;
+  samples: number;
+  /** share of all samples, 0..100 */
+  percent: number;
+}
+
+export interface HotPath {
+  /** root-to-leaf frame names, root 'all' omitted */
+  frames: string[];
+  samples: number;
+  percent: number;
+}
+
+/** What `.summary.json` holds for one artifact. */
+export interface ProfileSummary {
+  /** file name of the artifact this summary was made from */
+  source: string;
+  /** target label: TaskManager id, 'JobManager', or the file name for local files */
+  target: string;
+  mode: ProfilingMode | 'UNKNOWN';
+  format: FlameGraph['format'];
+  totalSamples: number;
+  frameCount: number;
+  maxDepth: number;
+  topSelf: FrameStat[];
+  topTotal: FrameStat[];
+  hotPaths: HotPath[];
+  /** percent of samples (by self) per category; sums to ~100 */
+  categories: Record<Category, number>;
+}
+
+/** For several artifacts at once: how the targets compare (skew between TaskManagers). */
+export interface ComparisonSummary {
+  targets: Array<{ target: string; totalSamples: number; categories: Record<Category, number>; topSelf: FrameStat[] }>;
+  /** largest totalSamples divided by the median; 1 = even */
+  sampleSkew: number;
+  hottestTarget: string;
+}

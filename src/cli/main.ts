@@ -1,5 +1,24 @@
-// Entry point: parse argv, run one command, turn typed errors into one line and an exit code.
+// Entry point: run one command; turn typed errors into one line and an exit code. Only this
+// file ends the process, and it does so explicitly so no lingering handle delays the exit.
+import { ExitCode } from '../errors.ts';
+
 export async function main(argv: string[]): Promise<void> {
-  const { runCli } = await import('./run.ts');
-  process.exitCode = await runCli(argv);
+  let code: number;
+  try {
+    const { runCli } = await import('./run.ts');
+    code = await runCli(argv);
+  } catch (err) {
+    const [{ renderError }, { Chalk }] = await Promise.all([import('./render/errors.ts'), import('chalk')]);
+    const color = !process.env.NO_COLOR && !argv.includes('--no-color') && process.stderr.isTTY === true;
+    const rendered = renderError(err, new Chalk({ level: color ? 1 : 0 }), argv.includes('-v') || argv.includes('--verbose'));
+    process.stderr.write(rendered.text);
+    code = rendered.exitCode;
+  }
+  await flush(process.stdout);
+  await flush(process.stderr);
+  process.exit(code ?? ExitCode.failure);
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
 }

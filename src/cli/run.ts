@@ -1,10 +1,72 @@
-import { ExitCode } from '../errors.ts';
+// Parses argv with yargs, runs one command, and maps every error to one line plus an exit code.
+// Command modules are imported only when their command runs, to keep start-up fast.
+import yargs, { type Argv } from 'yargs';
+import { ExitCode, UsageError } from '../errors.ts';
+import { createContext, type CommandContext } from './context.ts';
+import { withGlobalOptions, type GlobalOptions } from './global-options.ts';
+import { commandName } from './invocation.ts';
 
-export async function runCli(argv: string[]): Promise<number> {
-  if (argv[0] === 'version') {
-    process.stdout.write('kubectl-squirrly 0.1.0\n');
-    return ExitCode.ok;
-  }
-  process.stderr.write('usage: kubectl squirrly <profile|artifacts|analyze|doctor|version>\n');
-  return ExitCode.usage;
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  // yargs hands each handler the parsed flags; the global ones build the command context.
+  const run = (work: (ctx: CommandContext, args: Record<string, unknown>) => Promise<number>) => async (parsed: Record<string, unknown>) => {
+    exitCode = await work(await createContext(parsed as unknown as GlobalOptions, env), parsed);
+  };
+
+  const parser = withGlobalOptions(yargs(argv))
+    .scriptName(commandName())
+    .usage('$0 <command> [flags]\n\nProfile Apache Flink jobs on Kubernetes with Flink\'s built-in profiler, and explain the flame graphs.')
+    .command(
+      'profile [deployment]',
+      'profile a FlinkDeployment: trigger, wait, download, summarise, analyse',
+      (y: Argv) =>
+        y
+          .positional('deployment', { type: 'string', describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME' })
+          .option('type', { alias: 't', type: 'string', describe: 'CPU, ITIMER, ALLOC, LOCK or WALL (default PROFILER_TYPE, then ITIMER)' })
+          .option('duration', { alias: 'd', type: 'number', describe: 'seconds to profile (default PROFILER_DURATION, then 60)' })
+          .option('taskmanager', { type: 'string', array: true, describe: 'TaskManager id or pod to profile (repeatable; default: all)' })
+          .option('jobmanager', { type: 'boolean', default: false, describe: 'also profile the JobManager (alone when no --taskmanager is given)' })
+          .option('output-dir', { type: 'string', default: './squirrly-artifacts', describe: 'where artifacts land, under <namespace>/<deployment>/' })
+          .option('search-dirs', { type: 'string', describe: 'pod folders for the exec fallback (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
+          .option('via', { choices: ['port-forward'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API' })
+          .example('$0 profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'),
+      run(async (ctx, a) => {
+        const { runProfile } = await import('./commands/profile.ts');
+        return runProfile(ctx, {
+          ...(typeof a.deployment === 'string' ? { deployment: a.deployment } : {}),
+          ...(typeof a.type === 'string' ? { type: a.type } : {}),
+          ...(a.duration !== undefined ? { duration: a.duration as number } : {}),
+          ...(Array.isArray(a.taskmanager) ? { taskmanager: (a.taskmanager as unknown[]).map(String) } : {}),
+          jobmanager: a.jobmanager === true,
+          outputDir: String(a.outputDir),
+          ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
+          via: String(a.via),
+        });
+      }) as never,
+    )
+    .command('version', 'print the version', {}, run(async (ctx) => {
+      const { VERSION } = await import('../version.ts');
+      ctx.stdout.write(ctx.options.output === 'json' ? JSON.stringify({ version: VERSION }) + '\n' : `kubectl-squirrly ${VERSION}\n`);
+      return ExitCode.ok;
+    }) as never)
+    .command('__complete', false, (y: Argv) => y.strict(false), run(async (ctx) => {
+      const { complete } = await import('./commands/complete.ts');
+      ctx.stdout.write(complete(argv.slice(argv.indexOf('__complete') + 1)));
+      return ExitCode.ok;
+    }) as never)
+    .demandCommand(1, 'name a command: profile, artifacts, analyze, doctor or version')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message: string | undefined, err: Error | undefined) => {
+      if (err) throw err;
+      throw new UsageError(message ?? 'invalid arguments', `see: ${commandName()} --help`);
+    });
+
+  await parser.parseAsync();
+  return exitCode;
 }

@@ -1,0 +1,41 @@
+// Where artifacts land: <output-dir>/<namespace>/<deployment>/<Flink's file name>, plus the
+// .summary.json, .collapsed and .analysis.md written beside it.
+import path from 'node:path';
+import { SquirrlyError } from '../errors.ts';
+
+export function artifactDir(outputDir: string, namespace: string, deployment: string): string {
+  return path.join(outputDir, safeSegment(namespace, 'namespace'), safeSegment(deployment, 'deployment'));
+}
+
+// Control characters, path separators and characters that Windows refuses.
+const FORBIDDEN = /[\u0000-\u001f\u007f/\\<>"|?*]/;
+
+/**
+ * Validates a file name that came from the server or a pod before it touches the disk:
+ * a bare name (no separators, not '.' or '..'), printable, at most 255 bytes.
+ * Flink's own names (`<id>_<MODE>_<yyyy-MM-dd_HH_mm_ss>.html`, ids may contain ':') pass.
+ */
+export function checkArtifactFileName(name: unknown): string {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || name.startsWith('.') || FORBIDDEN.test(name) || Buffer.byteLength(name) > 255) {
+    throw new SquirrlyError(`refusing the file name ${JSON.stringify(typeof name === 'string' ? name.slice(0, 80) : name)} reported by the cluster: it is not a plain file name`, {
+      hint: 'this is not a name Flink produces; check what writes into the profiling directory',
+    });
+  }
+  return name;
+}
+
+/** The path for a name inside dir, re-checked so nothing can resolve outside it. */
+export function pathInside(dir: string, name: string): string {
+  const full = path.resolve(dir, checkArtifactFileName(name));
+  if (path.dirname(full) !== path.resolve(dir)) {
+    throw new SquirrlyError(`refusing to write ${JSON.stringify(name)} outside ${dir}`);
+  }
+  return full;
+}
+
+function safeSegment(value: string, what: string): string {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value) || value.length > 253) {
+    throw new SquirrlyError(`invalid ${what} name ${JSON.stringify(value)}`, { hint: 'Kubernetes names are lowercase letters, digits, "-" and "."' });
+  }
+  return value;
+}

@@ -1,0 +1,117 @@
+// `kubectl squirrly profile <deployment>`: flags → workflow → rendered result.
+import path from 'node:path';
+import { ExitCode, InterruptedError, SquirrlyError } from '../../errors.ts';
+import { profileDeployment, type ProfileResult } from '../../workflow/profile.ts';
+import type { CommandContext } from '../context.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { createProgress } from '../render/progress.ts';
+import { resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../settings.ts';
+
+export interface ProfileArgs {
+  deployment?: string;
+  type?: string;
+  duration?: number;
+  taskmanager?: string[];
+  jobmanager: boolean;
+  outputDir: string;
+  searchDirs?: string;
+  via: string;
+}
+
+export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promise<number> {
+  const { env, chalk } = ctx;
+  const mode = resolveMode(args.type, env);
+  const duration = resolveDuration(args.duration, env);
+  const searchDirs = resolveSearchDirs(args.searchDirs, env);
+  const deployment = resolveDeploymentName(args.deployment, env);
+  const cluster = await ctx.connect();
+  const progress = await createProgress({ stream: ctx.stderr, tty: ctx.stderr.isTTY === true, quiet: ctx.options.quiet, chalk });
+  const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
+  let result: ProfileResult;
+  try {
+    result = await profileDeployment(
+      cluster,
+      {
+        deployment: deployment ?? '',
+        mode,
+        duration,
+        taskManagers: args.taskmanager ?? [],
+        jobManager: args.jobmanager,
+        outputDir: args.outputDir,
+        searchDirs,
+        signal: interrupt.signal,
+      },
+      (event) => progress.emit(event),
+    );
+  } catch (err) {
+    if (err instanceof InterruptedError || interrupt.signal.aborted) {
+      const name = deployment?.split('/').pop() ?? '';
+      throw new InterruptedError('interrupted: stopped waiting; Flink finishes the runs on its own', `fetch them later with: kubectl squirrly artifacts ${name} -n ${cluster.namespace} --latest`);
+    }
+    throw err;
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+
+  const saved = result.targets.filter((t) => t.status === 'saved');
+  if (ctx.options.output === 'json') {
+    ctx.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
+  } else {
+    printText(ctx, result);
+  }
+  if (saved.length === 0) {
+    const first = result.targets.find((t) => t.message);
+    throw new SquirrlyError(`no flame graph was saved${first ? `: ${first.label}: ${first.message}` : ''}`, first?.hint ? { hint: first.hint } : {});
+  }
+  return saved.length === result.targets.length ? ExitCode.ok : ExitCode.failure;
+}
+
+export function toJson(result: ProfileResult): object {
+  return {
+    deployment: result.deployment,
+    namespace: result.namespace,
+    flinkVersion: result.flinkVersion ?? null,
+    mode: result.mode,
+    duration: result.duration,
+    outputDir: result.dir,
+    targets: result.targets.map((t) => ({
+      target: t.label,
+      pod: t.pod ?? null,
+      status: t.status,
+      file: t.path ?? null,
+      bytes: t.bytes ?? null,
+      via: t.via ?? null,
+      triggerTime: t.triggerTime ?? null,
+      message: t.message ?? null,
+      hint: t.hint ?? null,
+    })),
+  };
+}
+
+function printText(ctx: CommandContext, result: ProfileResult): void {
+  const { chalk, stdout } = ctx;
+  const saved = result.targets.filter((t) => t.status === 'saved');
+  const width = Math.max(...result.targets.map((t) => t.label.length));
+  stdout.write(`${chalk.bold(`${result.mode} profile of ${result.deployment}`)} (${result.duration}s, ${saved.length}/${result.targets.length} saved)\n`);
+  for (const t of result.targets) {
+    if (t.status === 'saved') {
+      stdout.write(`  ${chalk.green('✔')} ${t.label.padEnd(width)}  ${relative(t.path!)}  ${chalk.dim(formatBytes(t.bytes ?? 0))}\n`);
+    } else {
+      stdout.write(`  ${chalk.red('✗')} ${t.label.padEnd(width)}  ${t.message ?? 'failed'}\n`);
+      if (t.hint) stdout.write(`    ${chalk.yellow('hint:')} ${t.hint}\n`);
+    }
+  }
+  stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
+}
+
+function relative(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,40 @@
+// What every command gets: output streams, colors, and a lazily loaded cluster connection.
+import type { ChalkInstance } from 'chalk';
+import type { KubeCluster } from '../kube/cluster.ts';
+import type { GlobalOptions } from './global-options.ts';
+import { parseRequestTimeout } from './global-options.ts';
+
+export interface CommandContext {
+  options: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  chalk: ChalkInstance;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  requestTimeoutMs: number;
+  connect(): Promise<KubeCluster>;
+}
+
+export async function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<CommandContext> {
+  const { Chalk } = await import('chalk');
+  const colorOn = options.color && !env.NO_COLOR && process.stderr.isTTY === true;
+  const chalk = new Chalk({ level: colorOn ? 1 : 0 });
+  const requestTimeoutMs = parseRequestTimeout(options.requestTimeout);
+  return {
+    options,
+    env,
+    chalk,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    requestTimeoutMs,
+    async connect() {
+      const [{ loadKubeconfig }, { KubeCluster }] = await Promise.all([import('../kube/kubeconfig.ts'), import('../kube/cluster.ts')]);
+      const config = await loadKubeconfig({
+        env,
+        ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+        ...(options.context ? { context: options.context } : {}),
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+      });
+      return new KubeCluster(config, requestTimeoutMs);
+    },
+  };
+}

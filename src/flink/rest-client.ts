@@ -1,0 +1,147 @@
+// A small client for the JobManager REST API over whatever transport gives a base URL.
+// Idempotent GETs retry transient failures with backoff; POSTs never retry (a repeated trigger
+// would start a second profiling run). Every request has a deadline.
+import { SquirrlyError } from '../errors.ts';
+import { sleep } from '../sleep.ts';
+
+/** Flink answered with an error: `errors` is Flink's {"errors": [...]} list. */
+export class FlinkRestError extends SquirrlyError {
+  readonly status: number;
+  readonly errors: string[];
+  constructor(method: string, path: string, status: number, errors: string[]) {
+    super(`Flink REST ${method} ${path} failed with ${status}: ${summarizeErrors(errors)}`);
+    this.name = 'FlinkRestError';
+    this.status = status;
+    this.errors = errors;
+  }
+  /** all error texts joined, for `includes` matching (Flink's wording varies by version) */
+  get text(): string {
+    return this.errors.join('\n');
+  }
+}
+
+export interface RestClientOptions {
+  timeoutMs: number;
+  /** attempts for GETs, including the first; default 3 */
+  attempts?: number;
+  /** first backoff, doubled each retry; default 250 ms */
+  backoffMs?: number;
+  signal?: AbortSignal;
+}
+
+export class FlinkRestClient {
+  readonly baseUrl: string;
+  private readonly options: Required<Omit<RestClientOptions, 'signal'>> & { signal?: AbortSignal };
+  constructor(baseUrl: string, options: RestClientOptions) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.options = { attempts: 3, backoffMs: 250, ...options };
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return this.retrying('GET', path, async () => parseJson<T>('GET', path, await this.send('GET', path)));
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await this.send('POST', path, body);
+    return parseJson<T>('POST', path, res);
+  }
+
+  /** A streamed GET: the caller consumes res.body; retried only until the headers arrive. */
+  async open(path: string): Promise<Response> {
+    return this.retrying('GET', path, async () => {
+      const res = await this.send('GET', path);
+      if (!res.ok) await parseJson('GET', path, res); // throws FlinkRestError with Flink's message
+      return res;
+    });
+  }
+
+  private async retrying<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
+    let delay = this.options.backoffMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= this.options.attempts || !isTransient(err) || this.options.signal?.aborted) throw err;
+        await sleep(delay, this.options.signal);
+        delay *= 2;
+      }
+    }
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const signals = [AbortSignal.timeout(this.options.timeoutMs)];
+    if (this.options.signal) signals.push(this.options.signal);
+    try {
+      return await fetch(this.baseUrl + path, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.any(signals),
+      });
+    } catch (err) {
+      throw new TransportError(method, path, err, this.options.timeoutMs);
+    }
+  }
+}
+
+/** The request never got an HTTP answer (refused, reset, timed out, tunnel dropped). */
+export class TransportError extends SquirrlyError {
+  constructor(method: string, path: string, cause: unknown, timeoutMs: number) {
+    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+    super(
+      timedOut
+        ? `Flink REST ${method} ${path} got no answer within ${Math.round(timeoutMs / 1000)}s`
+        : `Flink REST ${method} ${path} failed: ${causeText(cause)}`,
+      { hint: 'check that the JobManager is up (kubectl get pods) or raise --request-timeout', cause },
+    );
+    this.name = 'TransportError';
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  if (err instanceof TransportError) return true;
+  if (err instanceof FlinkRestError) return err.status >= 500 || err.status === 429;
+  return false;
+}
+
+async function parseJson<T>(method: string, path: string, res: Response): Promise<T> {
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw new TransportError(method, path, err, 0);
+  }
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    if (!res.ok) throw new FlinkRestError(method, path, res.status, [text.slice(0, 200)]);
+    throw new SquirrlyError(`Flink REST ${method} ${path} returned malformed JSON (${text.length} bytes)`, {
+      hint: 'is the port-forward reaching the Flink REST port? check rest.port of the deployment',
+    });
+  }
+  if (!res.ok) {
+    const errors = (body as { errors?: unknown })?.errors;
+    throw new FlinkRestError(method, path, res.status, Array.isArray(errors) ? errors.map(String) : [text.slice(0, 200)]);
+  }
+  return body as T;
+}
+
+function summarizeErrors(errors: string[]): string {
+  // Flink puts "Internal server error." first and the real message in the next entry.
+  const useful = errors.find((e) => e && e !== 'Internal server error.') ?? errors[0] ?? 'no message';
+  const line = useful.split('\n').find((l) => l.trim() && !l.startsWith('<Exception')) ?? useful;
+  return line.trim().slice(0, 300);
+}
+
+function causeText(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let i = 0; cur && i < 4; i++) {
+    const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
+    if (typeof e.code === 'string') parts.push(e.code);
+    else if (typeof e.message === 'string' && e.message) parts.push(e.message);
+    cur = e.cause;
+  }
+  return [...new Set(parts)].join(': ') || String(err);
+}

@@ -1,0 +1,13 @@
+// The only import of @kubernetes/client-node. Loaded lazily by the commands that talk to a
+// cluster, so `--help`, `version` and `analyze` start without it (and the single binary can split it out).
+export {
+  ApiException,
+  AuthorizationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  Exec,
+  KubeConfig,
+  PortForward,
+  VersionApi,
+} from '@kubernetes/client-node';
+export type { Cluster, Context, User, V1Pod, V1Status } from '@kubernetes/client-node';

@@ -1,0 +1,100 @@
+// Brings one profiling file from the cluster to disk: a streamed REST download through the
+// JobManager first (retried when the tunnel drops or the body is cut), then `cat` in the pod
+// that wrote it as the fallback. The file appears under its real name only when complete.
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pathInside } from '../artifacts/layout.ts';
+import { writeAtomically, writeAtomicallyWith } from '../artifacts/atomic-file.ts';
+import { SquirrlyError } from '../errors.ts';
+import { openProfilingFile, targetLabel } from '../flink/profiler-api.ts';
+import type { FlinkRestClient } from '../flink/rest-client.ts';
+import type { ProfileTarget } from '../flink/types.ts';
+import type { KubeCluster } from '../kube/cluster.ts';
+import { execInPod } from '../kube/exec.ts';
+import { sleep } from '../sleep.ts';
+
+export const MAIN_CONTAINER = 'flink-main-container';
+
+export interface FetchRequest {
+  client: FlinkRestClient;
+  cluster: KubeCluster;
+  target: ProfileTarget;
+  fileName: string;
+  dir: string;
+  /** pod that wrote the file, for the exec fallback */
+  pod?: string;
+  /** folders inside the pod where the file may be, in order */
+  podDirs: string[];
+  attempts?: number;
+  signal?: AbortSignal;
+  onRetry?: (attempt: number, reason: string) => void;
+}
+
+export interface Fetched {
+  path: string;
+  bytes: number;
+  via: 'rest' | 'exec';
+}
+
+export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
+  const dest = pathInside(req.dir, req.fileName);
+  const attempts = req.attempts ?? 3;
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts && !req.signal?.aborted; attempt++) {
+    try {
+      const res = await openProfilingFile(req.client, req.target, req.fileName);
+      const length = Number(res.headers.get('content-length'));
+      if (!res.body) throw new Error('empty response body');
+      const bytes = await writeAtomically(dest, Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), Number.isFinite(length) && length > 0 ? length : undefined);
+      return { path: dest, bytes, via: 'rest' };
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+      if (attempt < attempts) {
+        req.onRetry?.(attempt, lastError);
+        await sleep(300 * attempt, req.signal);
+      }
+    }
+  }
+  if (req.signal?.aborted) throw new SquirrlyError('download interrupted');
+  if (!req.pod) {
+    throw new SquirrlyError(`could not download ${req.fileName} from ${targetLabel(req.target)}: ${lastError}`, {
+      hint: 'the pod of this target is unknown, so there is no exec fallback; retry with: kubectl squirrly artifacts',
+    });
+  }
+  return fetchByExec(req, dest, lastError);
+}
+
+async function fetchByExec(req: FetchRequest, dest: string, restError: string): Promise<Fetched> {
+  const { cluster } = req;
+  const tried: string[] = [];
+  for (const dir of req.podDirs) {
+    const file = path.posix.join(dir, req.fileName);
+    let exitCode = 0;
+    let stderr = '';
+    try {
+      const bytes = await writeAtomicallyWith(dest, async (out) => {
+        const result = await execInPod(
+          cluster.config.kc,
+          { namespace: cluster.namespace, pod: req.pod!, container: MAIN_CONTAINER, server: cluster.config.server },
+          ['cat', '--', file],
+          out,
+          Math.max(cluster.timeoutMs, 60_000),
+        );
+        exitCode = result.exitCode;
+        stderr = result.stderr;
+        if (exitCode !== 0) throw new Error(`cat exited ${exitCode}`);
+      });
+      return { path: dest, bytes, via: 'exec' };
+    } catch (err) {
+      if (err instanceof SquirrlyError && exitCode === 0) throw withRestContext(err, restError);
+      tried.push(`${file}: ${stderr.trim().split('\n')[0] || (err instanceof Error ? err.message : String(err))}`);
+    }
+  }
+  throw new SquirrlyError(`could not download ${req.fileName} from ${targetLabel(req.target)}: REST failed (${restError}) and the file is not readable in pod ${req.pod} (${tried.join('; ')})`, {
+    hint: 'Flink may have deleted it (rest.profiling.history-size); list what is left with: kubectl squirrly artifacts',
+  });
+}
+
+function withRestContext(err: SquirrlyError, restError: string): SquirrlyError {
+  return new SquirrlyError(`${err.message} (after REST failed: ${restError})`, err.hint === undefined ? { exitCode: err.exitCode } : { hint: err.hint, exitCode: err.exitCode });
+}

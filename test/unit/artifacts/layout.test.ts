@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { artifactDir, checkArtifactFileName, pathInside } from '../../../src/artifacts/layout.ts';
+
+describe('artifact file names from the cluster', () => {
+  it("accepts Flink's names, including standalone ids with ':'", () => {
+    for (const name of ['JobManager_ITIMER_2024-03-05_14_03_27.html', 'sample-job-taskmanager-1-1_ALLOC_2024-03-05_14_03_27.html', '10.244.0.12:6122-a1b2c3_WALL_2024-03-05_14_03_27.html']) {
+      assert.equal(checkArtifactFileName(name), name);
+    }
+  });
+  it('refuses traversal, separators, control characters, dot files and overlong names', () => {
+    for (const name of ['../../x', '..', '.', 'a/b.html', 'a\\b.html', 'x\u0000.html', 'x\n.html', 'x\u001b[31m.html', '.hidden', 'a'.repeat(256), '', 42, null]) {
+      assert.throws(() => checkArtifactFileName(name), /refusing the file name/);
+    }
+  });
+  it('pathInside keeps every result directly inside the folder', () => {
+    assert.equal(pathInside('/out/ns/dep', 'a.html'), path.resolve('/out/ns/dep/a.html'));
+    assert.throws(() => pathInside('/out/ns/dep', '../a.html'));
+  });
+  it('lays files out as <dir>/<namespace>/<deployment> and refuses odd names', () => {
+    assert.equal(artifactDir('out', 'squirrly', 'sample-job'), path.join('out', 'squirrly', 'sample-job'));
+    assert.throws(() => artifactDir('out', '../etc', 'x'), /invalid namespace/);
+  });
+});

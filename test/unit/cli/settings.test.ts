@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseRequestTimeout } from '../../../src/cli/global-options.ts';
+import { complete } from '../../../src/cli/commands/complete.ts';
+import { DEFAULT_SEARCH_DIRS, resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../../../src/cli/settings.ts';
+
+describe('settings: flags over the old Job env vars over defaults', () => {
+  it('type', () => {
+    assert.equal(resolveMode(undefined, {}), 'ITIMER');
+    assert.equal(resolveMode(undefined, { PROFILER_TYPE: 'alloc' }), 'ALLOC');
+    assert.equal(resolveMode('wall', { PROFILER_TYPE: 'alloc' }), 'WALL');
+    assert.throws(() => resolveMode('memory', {}), /unknown profiling type "memory"/);
+    assert.throws(() => resolveMode(undefined, { PROFILER_TYPE: 'x' }), /from PROFILER_TYPE/);
+  });
+  it('duration', () => {
+    assert.equal(resolveDuration(undefined, {}), 60);
+    assert.equal(resolveDuration(undefined, { PROFILER_DURATION: '15' }), 15);
+    assert.equal(resolveDuration(5, { PROFILER_DURATION: '15' }), 5);
+    assert.throws(() => resolveDuration(undefined, { PROFILER_DURATION: 'ten' }), /whole number/);
+    assert.throws(() => resolveDuration(0, {}), /at least 1/);
+  });
+  it('search dirs and deployment name', () => {
+    assert.deepEqual(resolveSearchDirs(undefined, {}), DEFAULT_SEARCH_DIRS);
+    assert.deepEqual(resolveSearchDirs(undefined, { PROFILER_OUTPUT_DIR: '/tmp /data/prof' }), ['/tmp', '/data/prof']);
+    assert.throws(() => resolveSearchDirs('relative/dir', {}), /absolute path/);
+    assert.throws(() => resolveSearchDirs('/tmp/../etc', {}), /absolute path/);
+    assert.equal(resolveDeploymentName(undefined, { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'sample-job');
+    assert.equal(resolveDeploymentName('other', { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'other');
+  });
+  it('request timeout uses kubectl syntax', () => {
+    assert.equal(parseRequestTimeout('30s'), 30_000);
+    assert.equal(parseRequestTimeout('2m'), 120_000);
+    assert.equal(parseRequestTimeout('5'), 5_000);
+    assert.ok(parseRequestTimeout('0') > 1e9);
+    assert.throws(() => parseRequestTimeout('soon'), /not a duration/);
+  });
+  it('completion answers in the format kubectl expects', () => {
+    assert.equal(complete(['pro']), 'profile\n:4\n');
+    assert.equal(complete(['profile', 'x', '--type', '']), 'CPU\nITIMER\nALLOC\nLOCK\nWALL\n:4\n');
+    assert.match(complete(['profile', '--dur']), /^--duration\n:4\n$/);
+  });
+});

@@ -32,6 +32,8 @@ export interface AnalysisResult {
   partial: boolean;
   /** tokens of the request, as counted before sending */
   requestTokens?: number;
+  /** share (0..100) of all self samples covered by the frames listed in the request */
+  selfCoveragePercent?: number;
 }
 
 export interface AnalysisProvider {

@@ -28,6 +28,8 @@ export async function writeAtomicallyWith(dest: string, produce: (out: Writable)
       out.once('close', resolve);
       out.once('error', reject);
     });
+    // When the producer fails, its error is the one reported; this one must not go unhandled.
+    finished.catch(() => undefined);
     await produce(out);
     if (!out.writableEnded) out.end();
     await finished;

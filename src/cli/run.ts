@@ -3,6 +3,7 @@
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.ts';
 import { createContext, type CommandContext } from './context.ts';
+import { analysisArgs, withAnalysisOptions } from './commands/analysis-step.ts';
 import { withGlobalOptions, type GlobalOptions } from './global-options.ts';
 import { commandName } from './invocation.ts';
 
@@ -20,7 +21,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'profile [deployment]',
       'profile a FlinkDeployment: trigger, wait, download, summarise, analyse',
       (y: Argv) =>
-        y
+        withAnalysisOptions(y)
           .positional('deployment', { type: 'string', describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME' })
           .option('type', { alias: 't', type: 'string', describe: 'CPU, ITIMER, ALLOC, LOCK or WALL (default PROFILER_TYPE, then ITIMER)' })
           .option('duration', { alias: 'd', type: 'number', describe: 'seconds to profile (default PROFILER_DURATION, then 60)' })
@@ -29,6 +30,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           .option('output-dir', { type: 'string', default: './squirrly-artifacts', describe: 'where artifacts land, under <namespace>/<deployment>/' })
           .option('search-dirs', { type: 'string', describe: 'pod folders for the exec fallback (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
           .option('via', { choices: ['port-forward'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API' })
+          .option('analysis', { type: 'boolean', default: true, describe: 'analyse the flame graphs once saved (--no-analysis skips it)' })
           .example('$0 profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'),
       run(async (ctx, a) => {
         const { runProfile } = await import('./commands/profile.ts');
@@ -41,7 +43,62 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           outputDir: String(a.outputDir),
           ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
           via: String(a.via),
+          analysis: a.analysis !== false,
+          analysisArgs: analysisArgs(a),
         });
+      }) as never,
+    )
+    .command(
+      'artifacts [deployment]',
+      'list past profiling runs and files on the pods; download and analyse them',
+      (y: Argv) =>
+        withAnalysisOptions(y)
+          .positional('deployment', { type: 'string', describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME' })
+          .option('download', { type: 'string', array: true, describe: 'download these files (names as listed)' })
+          .option('latest', { type: 'boolean', default: false, describe: 'download the newest file of every target' })
+          .option('all', { type: 'boolean', default: false, describe: 'download every file' })
+          .option('limit', { type: 'number', default: 3, describe: 'newest runs per target in the table (0: all; -o json always lists all)' })
+          .option('output-dir', { type: 'string', default: './squirrly-artifacts', describe: 'where downloads land, under <namespace>/<deployment>/' })
+          .option('search-dirs', { type: 'string', describe: 'pod folders to scan besides rest.profiling.dir (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
+          .option('analyze', { type: 'boolean', default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' })
+          .example('$0 artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target'),
+      run(async (ctx, a) => {
+        const { runArtifacts } = await import('./commands/artifacts.ts');
+        return runArtifacts(ctx, {
+          ...(typeof a.deployment === 'string' ? { deployment: a.deployment } : {}),
+          ...(Array.isArray(a.download) ? { download: (a.download as unknown[]).map(String) } : {}),
+          latest: a.latest === true,
+          all: a.all === true,
+          limit: Number(a.limit),
+          outputDir: String(a.outputDir),
+          ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
+          analyze: a.analyze === true,
+          ...(typeof a.provider === 'string' ? { provider: a.provider } : {}),
+        });
+      }) as never,
+    )
+    .command(
+      'doctor [deployment]',
+      'preflight: check what profiling needs and say how to fix what is missing',
+      (y: Argv) =>
+        y
+          .positional('deployment', { type: 'string', describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME' })
+          .example('$0 doctor sample-job', 'check access, the deployment, Flink and the profiler routes'),
+      run(async (ctx, a) => {
+        const { runDoctor } = await import('./commands/doctor.ts');
+        return runDoctor(ctx, typeof a.deployment === 'string' ? { deployment: a.deployment } : {});
+      }) as never,
+    )
+    .command(
+      'analyze <files..>',
+      'summarise and analyse local flame graphs (works offline with --provider builtin)',
+      (y: Argv) =>
+        withAnalysisOptions(y)
+          .positional('files', { type: 'string', array: true, describe: 'flame graph .html files; several give one combined analysis' })
+          .example('$0 analyze squirrly-artifacts/prod/job/*.html --provider builtin', 'compare TaskManagers offline'),
+      run(async (ctx, a) => {
+        const { runAnalyze } = await import('./commands/analyze.ts');
+        return runAnalyze(ctx, Array.isArray(a.files) ? (a.files as unknown[]).map(String) : [], analysisArgs(a));
       }) as never,
     )
     .command('version', 'print the version', {}, run(async (ctx) => {

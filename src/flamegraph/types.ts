@@ -75,6 +75,8 @@ export interface ProfileSummary {
   hotPaths: HotPath[];
   /** percent of samples (by self) per category; sums to ~100 */
   categories: Record<Category, number>;
+  /** shares of known frame patterns (only those seen); absent in summaries made before it existed */
+  signals?: Partial<Record<SignalId, SignalShare>>;
 }
 
 /** For several artifacts at once: how the targets compare (skew between TaskManagers). */
@@ -83,4 +85,26 @@ export interface ComparisonSummary {
   /** largest totalSamples divided by the median; 1 = even */
   sampleSkew: number;
   hottestTarget: string;
+}
+
+/** Frame patterns whose share of samples the builtin rules look at (see flamegraph/signals.ts). */
+export type SignalId =
+  | 'kryo'
+  | 'logging'
+  | 'regex'
+  | 'json'
+  | 'exceptions'
+  | 'rocksdb'
+  | 'record-copy'
+  | 'gc'
+  | 'jit'
+  | 'task-thread'
+  | 'task-idle'
+  | 'backpressure';
+
+export interface SignalShare {
+  /** percent of all samples whose stack passes through a matching frame (each stack counted once) */
+  percent: number;
+  /** the matching frame with the most samples */
+  frame: string;
 }

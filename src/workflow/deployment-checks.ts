@@ -68,23 +68,27 @@ export function checkDeployment(obj: FlinkDeploymentObject, name: string, namesp
     });
   }
 
+  return { facts: deploymentFacts(obj, name, namespace), warnings };
+}
+
+/** What the plugin reads from a FlinkDeployment, without judging it (artifacts and doctor work on unhealthy ones). */
+export function deploymentFacts(obj: FlinkDeploymentObject, name: string, namespace: string): DeploymentFacts {
+  const conf = obj.spec?.flinkConfiguration;
+  const flinkVersion = obj.status?.clusterInfo?.['flink-version'] ?? obj.spec?.flinkVersion;
+  const jobState = obj.status?.jobStatus?.state;
   const restPort = Number(configValue(conf, 'rest.port') ?? DEFAULT_REST_PORT);
   const durationMax = parseFlinkDurationSeconds(configValue(conf, 'rest.profiling.duration-max')) ?? DEFAULT_DURATION_MAX;
   const profilingDir = configValue(conf, 'rest.profiling.dir');
-  const mode = obj.spec?.mode === 'standalone' ? 'standalone' : 'native';
   return {
-    facts: {
-      name,
-      namespace,
-      session,
-      mode,
-      ...(flinkVersion ? { flinkVersion } : {}),
-      restPort: Number.isInteger(restPort) && restPort > 0 && restPort < 65536 ? restPort : DEFAULT_REST_PORT,
-      durationMax,
-      ...(profilingDir ? { profilingDir } : {}),
-      ...(jobState ? { jobState } : {}),
-    },
-    warnings,
+    name,
+    namespace,
+    session: obj.spec?.job === undefined || obj.spec?.job === null,
+    mode: obj.spec?.mode === 'standalone' ? 'standalone' : 'native',
+    ...(flinkVersion ? { flinkVersion } : {}),
+    restPort: Number.isInteger(restPort) && restPort > 0 && restPort < 65536 ? restPort : DEFAULT_REST_PORT,
+    durationMax,
+    ...(profilingDir ? { profilingDir } : {}),
+    ...(jobState ? { jobState } : {}),
   };
 }
 

@@ -2,7 +2,6 @@
 // JobManager first (retried when the tunnel drops or the body is cut), then `cat` in the pod
 // that wrote it as the fallback. The file appears under its real name only when complete.
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pathInside } from '../artifacts/layout.ts';
 import { writeAtomically, writeAtomicallyWith } from '../artifacts/atomic-file.ts';
 import { SquirrlyError } from '../errors.ts';
@@ -16,7 +15,8 @@ import { sleep } from '../sleep.ts';
 export const MAIN_CONTAINER = 'flink-main-container';
 
 export interface FetchRequest {
-  client: FlinkRestClient;
+  /** absent when the file is known only from a pod's disk: exec `cat` is then the only way */
+  client?: FlinkRestClient;
   cluster: KubeCluster;
   target: ProfileTarget;
   fileName: string;
@@ -38,14 +38,16 @@ export interface Fetched {
 
 export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
   const dest = pathInside(req.dir, req.fileName);
-  const attempts = req.attempts ?? 3;
-  let lastError = '';
-  for (let attempt = 1; attempt <= attempts && !req.signal?.aborted; attempt++) {
+  const attempts = req.client ? (req.attempts ?? 3) : 0;
+  let lastError = req.client ? '' : 'no REST route for this file';
+  for (let attempt = 1; attempt <= attempts && req.client && !req.signal?.aborted; attempt++) {
     try {
       const res = await openProfilingFile(req.client, req.target, req.fileName);
       const length = Number(res.headers.get('content-length'));
       if (!res.body) throw new Error('empty response body');
-      const bytes = await writeAtomically(dest, Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), Number.isFinite(length) && length > 0 ? length : undefined);
+      // The web stream itself, not Readable.fromWeb: a body cut before the pipeline starts would
+      // otherwise emit 'error' on a Readable nobody listens to yet, and crash the process.
+      const bytes = await writeAtomically(dest, res.body as AsyncIterable<Uint8Array>, Number.isFinite(length) && length > 0 ? length : undefined);
       return { path: dest, bytes, via: 'rest' };
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);

@@ -28,7 +28,7 @@ export async function findFlinkPods(cluster: KubeCluster, name: string): Promise
   };
 }
 
-function isRunningAndReady(pod: V1Pod): boolean {
+export function isRunningAndReady(pod: V1Pod): boolean {
   return pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 

@@ -36,6 +36,8 @@ export interface DeploymentSpec {
   failingModes?: ProfilingMode[];
   /** rest.profiling.dir inside the pods; default '/tmp' */
   profilingDir?: string;
+  /** no Flink simulator: the test runs real Flink itself and wires it in with `scenario.setPortTarget` */
+  external?: boolean;
 }
 
 export interface RbacRule {
@@ -64,6 +66,10 @@ export interface SimPod {
   portTargets: Record<number, { host: string; port: number }>;
   /** when set, exec in this pod is refused with this Status message (simulates a broken runtime) */
   execError?: string;
+  /** image of every container; default 'flink:latest' */
+  image?: string;
+  /** ports declared on the first container, e.g. [{ name: 'rest', containerPort: 8081 }] */
+  ports?: Array<{ name: string; containerPort: number }>;
 }
 
 /** Fault hooks of the Flink REST simulator, each applying to requests whose path matches `path`. */

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { createProgress } from '../render/progress.ts';
 import { resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../settings.ts';
+import { runAnalysisStep, type AnalysisArgs, type AnalysisJson } from './analysis-step.ts';
 
 export interface ProfileArgs {
   deployment?: string;
@@ -16,6 +17,9 @@ export interface ProfileArgs {
   outputDir: string;
   searchDirs?: string;
   via: string;
+  /** false with --no-analysis */
+  analysis: boolean;
+  analysisArgs: AnalysisArgs;
 }
 
 export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promise<number> {
@@ -55,19 +59,27 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
   }
 
   const saved = result.targets.filter((t) => t.status === 'saved');
-  if (ctx.options.output === 'json') {
-    ctx.stdout.write(JSON.stringify(toJson(result), null, 2) + '\n');
-  } else {
-    printText(ctx, result);
-  }
+  const json = ctx.options.output === 'json';
+  if (!json) printText(ctx, result);
   if (saved.length === 0) {
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, null), null, 2) + '\n');
     const first = result.targets.find((t) => t.message);
     throw new SquirrlyError(`no flame graph was saved${first ? `: ${first.label}: ${first.message}` : ''}`, first?.hint ? { hint: first.hint } : {});
   }
-  return saved.length === result.targets.length ? ExitCode.ok : ExitCode.failure;
+
+  // Step 8: the artifacts are on disk; analysis can only add to them.
+  let analysis: AnalysisJson | null = null;
+  if (args.analysis && args.analysisArgs.provider !== 'none') {
+    const files = saved.map((t) => ({ path: t.path!, target: t.label, mode: result.mode }));
+    analysis = (await runAnalysisStep(ctx, files, args.analysisArgs)).json;
+  }
+  if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
+  else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
+  if (saved.length < result.targets.length) return ExitCode.failure;
+  return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
 }
 
-export function toJson(result: ProfileResult): object {
+export function toJson(result: ProfileResult, analysis: AnalysisJson | null): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -86,6 +98,7 @@ export function toJson(result: ProfileResult): object {
       message: t.message ?? null,
       hint: t.hint ?? null,
     })),
+    analysis,
   };
 }
 
@@ -102,7 +115,6 @@ function printText(ctx: CommandContext, result: ProfileResult): void {
       if (t.hint) stdout.write(`    ${chalk.yellow('hint:')} ${t.hint}\n`);
     }
   }
-  stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
 }
 
 function relative(p: string): string {

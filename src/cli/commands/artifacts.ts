@@ -1,0 +1,192 @@
+// `kubectl squirrly artifacts <deployment>`: list past runs and files; download; analyse.
+import path from 'node:path';
+import { PROVIDER_NAMES, selectProvider, type ProviderName } from '../../analysis/select-provider.ts';
+import { ExitCode, SquirrlyError, UsageError } from '../../errors.ts';
+import { newestPerTarget, scanProblem, type ArtifactRun } from '../../workflow/artifact-listing.ts';
+import { listArtifacts, type ArtifactsResult } from '../../workflow/artifacts.ts';
+import type { CommandContext } from '../context.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { createProgress } from '../render/progress.ts';
+import { renderTable, type Column } from '../render/table.ts';
+import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
+import { formatBytes } from './profile.ts';
+
+export interface ArtifactsArgs {
+  deployment?: string;
+  download?: string[];
+  latest: boolean;
+  all: boolean;
+  /** newest runs per target in the text table; 0 = all */
+  limit: number;
+  outputDir: string;
+  searchDirs?: string;
+  analyze: boolean;
+  provider?: string;
+}
+
+export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Promise<number> {
+  if (!Number.isInteger(args.limit) || args.limit < 0) throw new UsageError(`--limit must be a whole number of at least 0, got ${args.limit}`, 'e.g. --limit 5, or --limit 0 for every run');
+  if (args.provider !== undefined && !(PROVIDER_NAMES as readonly string[]).includes(args.provider)) {
+    throw new UsageError(`unknown analysis provider "${args.provider}"`, `use one of ${PROVIDER_NAMES.join(', ')}`);
+  }
+  const searchDirs = resolveSearchDirs(args.searchDirs, ctx.env);
+  const deployment = resolveDeploymentName(args.deployment, ctx.env);
+  const files = args.download ?? [];
+  // --analyze alone analyses the newest file of each target.
+  const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
+  const selection = args.analyze ? selectProvider({ env: ctx.env, ...(args.provider ? { provider: args.provider as ProviderName } : {}) }) : undefined;
+  const cluster = await ctx.connect();
+  const progress = await createProgress({ stream: ctx.stderr, tty: ctx.stderr.isTTY === true, quiet: ctx.options.quiet, chalk: ctx.chalk });
+  const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
+  let result: ArtifactsResult;
+  try {
+    result = await listArtifacts(
+      cluster,
+      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, signal: interrupt.signal },
+      (event) => progress.emit(event),
+    );
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+  if (!result.rest.available && !result.pods.some((p) => p.scan.state === 'scanned')) {
+    throw new SquirrlyError(`nothing could be read for ${result.deployment}: ${result.rest.problem ?? 'no REST history'}, and no pod disk could be scanned (${result.pods.map((p) => `${p.pod}: ${scanProblem(p.scan)}`).join('; ') || 'no pods'})`, result.rest.hint ? { hint: result.rest.hint } : {});
+  }
+  for (const warning of result.warnings) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
+
+  let analysis: { provider: string; written?: string; failed: boolean; error?: string } | undefined;
+  const local = result.downloads.filter((d) => d.status !== 'failed' && d.path);
+  if (selection && local.length > 0) {
+    const { analyzeArtifacts } = await import('../../workflow/analyze.ts');
+    const json = ctx.options.output === 'json';
+    const outcome = await analyzeArtifacts({
+      files: local.map((d) => ({ path: d.path!, target: d.label })),
+      selection,
+      writeNextToFiles: true,
+      onEvent: (event) => {
+        if (event.type === 'warning' || event.type === 'analysis-failed') ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${event.message}\n`);
+      },
+      onText: (chunk) => {
+        if (!json) ctx.stdout.write(chunk);
+      },
+    });
+    analysis = { provider: outcome.provider, ...(outcome.written.analysis ? { written: outcome.written.analysis } : {}), failed: outcome.analysisFailed, ...(outcome.error ? { error: outcome.error.message } : {}) };
+    if (!json) ctx.stdout.write('\n');
+  }
+
+  if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
+  else printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
+
+  if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
+  return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
+}
+
+/** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
+export function toJson(result: ArtifactsResult, analysis?: { provider: string; written?: string; failed: boolean; error?: string }): object {
+  return {
+    deployment: result.deployment,
+    namespace: result.namespace,
+    flinkVersion: result.flinkVersion ?? null,
+    restHistory: { available: result.rest.available, problem: result.rest.problem ?? null, hint: result.rest.hint ?? null },
+    searchDirs: result.searchDirs,
+    targets: result.histories.map((h) => ({ target: h.label, pod: h.pod ?? null, history: h.state, runs: h.entries.length, message: h.message ?? null })),
+    pods: result.pods.map((p) => ({ pod: p.pod, role: p.role, target: p.label, scan: p.scan.state, files: p.scan.files.length, missingDirs: p.scan.missingDirs, message: p.scan.message ?? null })),
+    runs: result.runs.map((r) => ({
+      target: r.label,
+      pod: r.pod ?? null,
+      source: r.source,
+      status: r.status ?? null,
+      mode: r.mode ?? null,
+      triggerTime: r.triggerTime ?? null,
+      duration: r.duration ?? null,
+      file: r.file ?? null,
+      message: r.message ?? null,
+      onDisk: r.onDisk ? { path: path.posix.join(r.onDisk.dir, r.onDisk.name), bytes: r.onDisk.bytes ?? null, modified: r.onDisk.mtimeMs ?? null } : null,
+      note: r.note ?? null,
+    })),
+    outputDir: result.dir,
+    downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, message: d.message ?? null, hint: d.hint ?? null })),
+    analysis: analysis ? { provider: analysis.provider, file: analysis.written ?? null, failed: analysis.failed, error: analysis.error ?? null } : null,
+    warnings: result.warnings,
+  };
+}
+
+function printText(ctx: CommandContext, result: ArtifactsResult, limit: number, downloading: boolean): void {
+  const { chalk, stdout } = ctx;
+  const out = (line = ''): void => void stdout.write(line + '\n');
+  out(chalk.bold(`Profiling runs of ${result.deployment} in ${result.namespace}${result.flinkVersion ? ` (Flink ${result.flinkVersion})` : ''}`));
+  if (result.rest.problem) {
+    out(`${chalk.yellow('!')} ${result.rest.problem}`);
+    if (result.rest.hint) out(`  ${chalk.yellow('hint:')} ${result.rest.hint}`);
+  }
+  for (const h of result.histories.filter((h) => h.state !== 'listed')) {
+    out(`${chalk.yellow('!')} ${h.label}: REST history unavailable: ${h.message ?? h.state}${h.pod ? ` (files on pod ${h.pod} are listed from its disk)` : ''}`);
+  }
+
+  const { shown, hidden } = newestPerTarget(result.runs, limit);
+  if (shown.length === 0) {
+    out('no profiling runs found');
+    out(`Start one with: kubectl squirrly profile ${result.deployment} -n ${result.namespace}`);
+  } else {
+    const columns: Column[] = [
+      { header: 'TARGET', flexible: true },
+      { header: 'STATUS', style: (s) => (s.startsWith('FAILED') ? chalk.red(s) : s.startsWith('on disk') ? chalk.cyan(s) : s) },
+      { header: 'MODE' },
+      { header: 'TRIGGERED (UTC)' },
+      { header: 'DURATION' },
+      { header: 'SIZE' },
+      { header: 'FILE', flexible: true },
+      { header: 'NOTE', flexible: true },
+    ];
+    const width = stdout.isTTY ? stdout.columns : undefined;
+    stdout.write(renderTable(columns, shown.map(row), width));
+    if (hidden > 0) out(chalk.dim(`${hidden} older run(s) hidden: newest ${limit} per target shown (--limit 0 shows all, -o json lists all)`));
+  }
+
+  const scanned = result.pods.filter((p) => p.scan.state === 'scanned');
+  out(`disk scan: ${scanned.length} of ${result.pods.length} pod(s) scanned in ${result.searchDirs.join(', ')}`);
+  const missing = new Map<string, number>();
+  for (const p of scanned) for (const dir of p.scan.missingDirs) missing.set(dir, (missing.get(dir) ?? 0) + 1);
+  const dirsByCount = new Map<number, string[]>();
+  for (const [dir, n] of missing) dirsByCount.set(n, [...(dirsByCount.get(n) ?? []), dir]);
+  for (const [n, dirs] of dirsByCount) out(chalk.dim(`  not present on ${n} pod(s): ${dirs.join(', ')}`));
+  for (const p of result.pods.filter((p) => p.scan.state !== 'scanned')) {
+    out(`  ${chalk.yellow('!')} ${p.pod}: disk scan not possible: ${p.scan.message ?? scanProblem(p.scan)}`);
+  }
+
+  for (const d of result.downloads) {
+    if (d.status === 'saved') out(`${chalk.green('✔')} saved ${relative(d.path!)} (${formatBytes(d.bytes ?? 0)} via ${d.via})`);
+    else if (d.status === 'skipped') out(`${chalk.dim('=')} ${relative(d.path!)} is already here (same size)`);
+    else {
+      out(`${chalk.red('✗')} ${d.file}: ${d.message ?? 'download failed'}`);
+      if (d.hint) out(`  ${chalk.yellow('hint:')} ${d.hint}`);
+    }
+  }
+  if (!downloading && result.runs.some((r) => r.file)) {
+    out(`Download: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace} --latest   (or --all, or --download FILE…)`);
+  }
+}
+
+function row(run: ArtifactRun): string[] {
+  const status = run.source === 'disk' ? 'on disk only' : (run.status ?? '?');
+  const note = run.note ?? (run.status !== 'FINISHED' && run.message ? oneLine(run.message) : '');
+  return [
+    run.label,
+    status,
+    run.mode ?? '',
+    run.triggerTime !== undefined ? new Date(run.triggerTime).toISOString().slice(0, 19).replace('T', ' ') : '',
+    run.duration !== undefined ? `${run.duration}s` : '',
+    run.onDisk?.bytes !== undefined ? formatBytes(run.onDisk.bytes) : '',
+    run.file ?? '',
+    note,
+  ];
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function relative(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
+}

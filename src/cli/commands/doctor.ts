@@ -1,0 +1,47 @@
+// `kubectl squirrly doctor <deployment>`: one line per check, the fix under each failure, the Role
+// for missing permissions; exit 0 when everything `profile` needs passed.
+import { ExitCode } from '../../errors.ts';
+import { runDoctor as runChecks, type CheckStatus, type DoctorReport } from '../../workflow/doctor.ts';
+import type { CommandContext } from '../context.ts';
+import { resolveDeploymentName } from '../settings.ts';
+
+export async function runDoctor(ctx: CommandContext, args: { deployment?: string }): Promise<number> {
+  const deployment = resolveDeploymentName(args.deployment, ctx.env);
+  const report = await runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env });
+  if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
+  else printText(ctx, report);
+  return report.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** The `-o json` document: { ok, deployment, namespace, context, checks: [{id, title, status, detail, fix}], role }. */
+export function toJson(report: DoctorReport): object {
+  return {
+    ok: report.ok,
+    deployment: report.deployment ?? null,
+    namespace: report.namespace ?? null,
+    context: report.context ?? null,
+    checks: report.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail, fix: c.fix ?? null })),
+    role: report.role ? { yaml: report.role.yaml, bind: report.role.bind } : null,
+  };
+}
+
+function printText(ctx: CommandContext, report: DoctorReport): void {
+  const { chalk, stdout } = ctx;
+  const symbol: Record<CheckStatus, string> = { pass: chalk.green('✔'), warn: chalk.yellow('!'), fail: chalk.red('✗'), skip: chalk.dim('-') };
+  const width = Math.max(...report.checks.map((c) => c.title.length));
+  for (const c of report.checks) {
+    const detail = c.status === 'skip' ? chalk.dim(`skipped: ${c.detail}`) : c.detail;
+    stdout.write(`${symbol[c.status]} ${c.title.padEnd(width)}  ${detail}\n`);
+    if (c.fix && c.status !== 'pass') stdout.write(`  ${' '.repeat(width)}  ${chalk.yellow('fix:')} ${c.fix}\n`);
+  }
+  if (report.role) {
+    stdout.write(`\nA Role that grants what is missing (ask a cluster admin to apply it, then bind it):\n\n${report.role.yaml}\n${report.role.bind}\n`);
+  }
+  const failed = report.checks.filter((c) => c.status === 'fail').length;
+  const warned = report.checks.filter((c) => c.status === 'warn').length;
+  stdout.write(
+    failed > 0
+      ? `\n${chalk.red(`${failed} check(s) failed`)}: profile will not work until they are fixed.\n`
+      : `\n${chalk.green('ready to profile')}${warned ? ` (${warned} warning(s))` : ''}${report.deployment ? `: kubectl squirrly profile ${report.deployment} -n ${report.namespace}` : ''}\n`,
+  );
+}

@@ -1,0 +1,39 @@
+// Frame patterns that point at a known Flink performance problem. Matched on the dot form of a
+// name, so async-profiler's default slash form (`java/util/regex/...`) and dot form both work.
+import type { SignalId } from './types.ts';
+
+const SIGNAL_PATTERNS: ReadonlyArray<[SignalId, RegExp]> = [
+  ['kryo', /^com\.esotericsoftware\.kryo\.|\.kryo\.KryoSerializer\./],
+  ['logging', /^(?:org\.apache\.logging\.|org\.apache\.log4j\.|org\.slf4j\.|ch\.qos\.logback\.|java\.util\.logging\.)/],
+  ['regex', /^java\.util\.regex\./],
+  ['json', /^(?:com\.fasterxml\.jackson\.|org\.apache\.flink\.shaded\.jackson2\.|com\.google\.gson\.|org\.json\.)/],
+  ['exceptions', /^java\.lang\.Throwable\.(?:fillInStackTrace|getStackTrace|<init>)|Throwable::fill_in_stack_trace|^JVM_FillInStackTrace/],
+  ['rocksdb', /^org\.rocksdb\.|^org\.forstdb\.|rocksdb::|forstdb::|^Java_org_rocksdb_|^Java_org_forstdb_/],
+  // Without object reuse Flink deep-copies every record between chained operators.
+  ['record-copy', /\.CopyingChainingOutput\.|Serializer\.copy$/],
+  // HotSpot C++ frames: GC worker threads, VM operations and slow-path allocation vs the JIT compilers.
+  ['gc', /^(?:G1|GC|PS|Parallel|Shenandoah|Z[A-Z]\w*::|CollectedHeap|GangWorker|WorkerThread::run|ConcurrentGCThread|ConcurrentMark|VM_G1|VM_GC|VM_Collect|MemAllocator::allocate_inside_tlab_slow)|^\[GC_active\]/],
+  ['jit', /^(?:CompileBroker::|C2Compiler::|Compilation::|CompilationPolicy::|Compiler::compile)/],
+  // Flink task threads, and where they block: an empty mailbox (no input) or full output buffers.
+  ['task-thread', /^org\.apache\.flink\.runtime\.taskmanager\.Task\.run$/],
+  ['task-idle', /^org\.apache\.flink\.streaming\.runtime\.tasks\.mailbox\.TaskMailboxImpl\.take$/],
+  ['backpressure', /^org\.apache\.flink\.runtime\.io\.network\.buffer\.LocalBufferPool\.(?:requestMemorySegmentBlocking|requestBufferBuilderBlocking|toBufferBuilder)$|\.RecordWriter\.emit.*\.requestNewBufferBuilder/],
+];
+
+const NONE: readonly SignalId[] = [];
+
+/** Memoised lookup of the signals a frame name belongs to. */
+export class SignalMatcher {
+  readonly #cache = new Map<string, readonly SignalId[]>();
+
+  of(frameName: string): readonly SignalId[] {
+    let ids = this.#cache.get(frameName);
+    if (ids === undefined) {
+      const dotted = frameName.replaceAll('/', '.');
+      const matched = SIGNAL_PATTERNS.filter(([, pattern]) => pattern.test(dotted)).map(([id]) => id);
+      ids = matched.length === 0 ? NONE : matched;
+      this.#cache.set(frameName, ids);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,187 @@
+// The analyze pipeline shared by `profile`, `artifacts --analyze` and `analyze`: parse each flame graph,
+// write its summary and folded stacks beside it, compute builtin findings, then stream the chosen provider's
+// analysis into `.analysis.md`. Artifacts are never lost to an analysis failure.
+//
+// Output names, for `<dir>/<name>.html`: `<dir>/<name>.summary.json`, `<dir>/<name>.collapsed`, and for one
+// file `<dir>/<name>.analysis.md`. Several files get one combined analysis that compares them, written to
+// `<dir of the first file>/combined-<yyyy-MM-dd_HH_mm_ss>.analysis.md` (Flink's timestamp style).
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { BuiltinProvider, builtinFindings } from '../analysis/builtin.ts';
+import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding } from '../analysis/provider.ts';
+import { OpenAIProvider, type OpenAIProviderOptions, type RequestInfo } from '../analysis/openai.ts';
+import type { ProviderName, ProviderSelection } from '../analysis/select-provider.ts';
+import { writeAtomically } from '../artifacts/atomic-file.ts';
+import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
+import { writeCollapsed } from '../flamegraph/collapsed.ts';
+import { modeFromFileName } from '../flamegraph/mode.ts';
+import { parseFlameGraphFile } from '../flamegraph/parse.ts';
+import { compareSummaries, summarize } from '../flamegraph/summary.ts';
+import type { ComparisonSummary, ProfileSummary, ProfilingMode } from '../flamegraph/types.ts';
+
+export type AnalyzeEvent =
+  | { type: 'parsed'; path: string; target: string; mode: ProfileSummary['mode']; totalSamples: number; frameCount: number }
+  | { type: 'wrote'; kind: 'summary' | 'collapsed' | 'analysis'; path: string }
+  | { type: 'findings'; findings: Finding[] }
+  | { type: 'provider'; provider: ProviderName; model?: string }
+  | ({ type: 'request' } & RequestInfo)
+  | { type: 'warning'; message: string; hint?: string }
+  /** the chosen provider failed; the builtin analysis follows on onText in its place */
+  | { type: 'analysis-failed'; message: string; hint?: string; partial: boolean };
+
+export interface AnalyzeFile {
+  path: string;
+  /** TaskManager id, 'JobManager', …; default: the file name */
+  target?: string;
+  mode?: ProfilingMode;
+}
+
+export interface AnalyzeOptions {
+  files: AnalyzeFile[];
+  /** from selectProvider */
+  selection: ProviderSelection;
+  /** retry, timeout and budget knobs for the openai provider */
+  openaiTuning?: Pick<OpenAIProviderOptions, 'timeoutMs' | 'maxRetries' | 'budgetTokens'>;
+  writeNextToFiles: boolean;
+  onEvent: (event: AnalyzeEvent) => void;
+  /** the analysis as it streams */
+  onText: (chunk: string) => void;
+  signal?: AbortSignal;
+  /** clock for the combined file name */
+  now?: () => Date;
+}
+
+export interface AnalyzeOutcome {
+  summaries: ProfileSummary[];
+  comparison?: ComparisonSummary;
+  findings: Finding[];
+  written: { summaries: string[]; collapsed: string[]; analysis?: string };
+  /** the provider that produced `result` (builtin after a fallback) */
+  provider: ProviderName;
+  result?: AnalysisResult;
+  /** the CLI exits 3: artifacts and summaries are saved, the requested analysis is not (or only partly) */
+  analysisFailed: boolean;
+  error?: SquirrlyError;
+}
+
+export function stem(file: string): string {
+  return path.basename(file).replace(/\.html?$/i, '');
+}
+
+export function combinedAnalysisPath(firstFile: string, now: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}_${p(now.getHours())}_${p(now.getMinutes())}_${p(now.getSeconds())}`;
+  return path.join(path.dirname(firstFile), `combined-${stamp}.analysis.md`);
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError('analysis interrupted');
+}
+
+async function writeText(dest: string, text: string): Promise<void> {
+  await writeAtomically(dest, Readable.from([Buffer.from(text, 'utf8')]));
+}
+
+export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOutcome> {
+  const { onEvent, signal } = opts;
+  const summaries: ProfileSummary[] = [];
+  const written: AnalyzeOutcome['written'] = { summaries: [], collapsed: [] };
+
+  for (const file of opts.files) {
+    checkAborted(signal);
+    const graph = await parseFlameGraphFile(file.path);
+    const source = path.basename(file.path);
+    const mode = file.mode ?? modeFromFileName(source);
+    const summary = summarize(graph, { source, target: file.target ?? source, ...(mode ? { mode } : {}) });
+    summaries.push(summary);
+    onEvent({ type: 'parsed', path: file.path, target: summary.target, mode: summary.mode, totalSamples: summary.totalSamples, frameCount: summary.frameCount });
+    if (opts.writeNextToFiles) {
+      const base = path.join(path.dirname(file.path), stem(file.path));
+      await writeText(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+      written.summaries.push(`${base}.summary.json`);
+      onEvent({ type: 'wrote', kind: 'summary', path: `${base}.summary.json` });
+      await writeCollapsed(graph, `${base}.collapsed`);
+      written.collapsed.push(`${base}.collapsed`);
+      onEvent({ type: 'wrote', kind: 'collapsed', path: `${base}.collapsed` });
+    }
+  }
+
+  const selection = opts.selection;
+  const outcome: AnalyzeOutcome = { summaries, findings: [], written, provider: selection.provider, analysisFailed: false };
+  if (selection.provider === 'none' || summaries.length === 0) return outcome;
+
+  const comparison = summaries.length > 1 ? compareSummaries(summaries) : undefined;
+  if (comparison) outcome.comparison = comparison;
+  const findings = builtinFindings({ summaries, ...(comparison ? { comparison } : {}) });
+  outcome.findings = findings;
+  onEvent({ type: 'findings', findings });
+  const input: AnalysisInput = { summaries, findings, ...(comparison ? { comparison } : {}) };
+
+  if (selection.fallback) {
+    const { reason, failsRun } = selection.fallback;
+    onEvent({ type: 'warning', message: reason.message, ...(reason.hint ? { hint: reason.hint } : {}) });
+    if (failsRun) {
+      outcome.analysisFailed = true;
+      outcome.error = reason;
+    }
+  }
+
+  const provider = makeProvider(selection, opts);
+  onEvent({ type: 'provider', provider: selection.provider, ...(provider.model ? { model: provider.model } : {}) });
+  checkAborted(signal);
+  let markdown: string;
+  try {
+    const result = await provider.analyze(input, opts.onText, signal);
+    checkAborted(signal);
+    outcome.result = result;
+    const note = selection.fallback ? `> ${selection.fallback.reason.message}\n\n` : '';
+    markdown = header(result, summaries) + note + result.markdown.trimEnd() + '\n';
+    if (result.partial) {
+      markdown += '\n**(partial: the stream was cut; the answer above is what arrived)**\n';
+      outcome.analysisFailed = true;
+      outcome.error = new SquirrlyError('the analysis stream was cut; the partial answer was kept', {
+        hint: 'run `kubectl squirrly analyze` on the saved files to try again',
+        exitCode: ExitCode.analysisFailed,
+      });
+      onEvent({ type: 'analysis-failed', message: outcome.error.message, hint: outcome.error.hint ?? '', partial: true });
+    }
+  } catch (err) {
+    if (err instanceof InterruptedError || signal?.aborted) throw err;
+    const error = err instanceof SquirrlyError ? err : new SquirrlyError(`analysis failed: ${String(err)}`, { exitCode: ExitCode.analysisFailed });
+    outcome.analysisFailed = true;
+    outcome.error = error;
+    onEvent({ type: 'analysis-failed', message: error.message, ...(error.hint ? { hint: error.hint } : {}), partial: false });
+    // The builtin findings stand in for the failed answer, on screen and in the file.
+    const builtin = await new BuiltinProvider().analyze(input, opts.onText, signal);
+    outcome.provider = 'builtin';
+    outcome.result = builtin;
+    markdown = `${header(builtin, summaries)}> The ${selection.provider} analysis failed: ${error.message}\n\n${builtin.markdown.trimEnd()}\n`;
+  }
+
+  if (opts.writeNextToFiles) {
+    const first = opts.files[0]?.path ?? '';
+    const dest = opts.files.length === 1 ? path.join(path.dirname(first), `${stem(first)}.analysis.md`) : combinedAnalysisPath(first, (opts.now ?? (() => new Date()))());
+    await writeText(dest, markdown);
+    written.analysis = dest;
+    onEvent({ type: 'wrote', kind: 'analysis', path: dest });
+  }
+  return outcome;
+}
+
+function makeProvider(selection: ProviderSelection, opts: AnalyzeOptions): AnalysisProvider & { model?: string } {
+  if (selection.provider !== 'openai' || !selection.openai) return new BuiltinProvider();
+  // OpenAIProvider loads the SDK itself, on first use.
+  return new OpenAIProvider({
+    ...selection.openai,
+    ...opts.openaiTuning,
+    onRequest: (info) => opts.onEvent({ type: 'request', ...info }),
+  });
+}
+
+function header(result: AnalysisResult, summaries: ProfileSummary[]): string {
+  const targets = summaries.map((s) => s.target).join(', ');
+  const facts = [`provider: ${result.provider}${result.model ? ` (${result.model})` : ''}`];
+  if (result.requestTokens !== undefined) facts.push(`request: ${result.requestTokens} tokens`);
+  if (result.selfCoveragePercent !== undefined) facts.push(`frames listed cover ${result.selfCoveragePercent}% of self samples`);
+  return `# Squirrly analysis: ${targets}\n\n_${facts.join(' · ')}_\n\n`;
+}

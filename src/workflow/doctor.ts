@@ -1,0 +1,230 @@
+// Use case: preflight (SPEC §2.4). One result per check, each failure with its fix. A failed check
+// does not stop the run: later checks that still make sense run, the ones that depend on it "skip".
+import { selectProvider } from '../analysis/select-provider.ts';
+import { SquirrlyError } from '../errors.ts';
+import { configBoolean } from '../flink/configuration.ts';
+import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
+import type { DashboardConfig, ProfilingInfoList } from '../flink/types.ts';
+import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
+import type { FlinkDeploymentObject, KubeCluster } from '../kube/cluster.ts';
+import { openPortForward } from '../kube/port-forward.ts';
+import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
+import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
+import { findFlinkPods } from './flink-pods.ts';
+import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorReport {
+  deployment?: string;
+  namespace?: string;
+  context?: string;
+  checks: CheckResult[];
+  /** the Role granting the missing permissions, and how to bind it */
+  role?: { yaml: string; bind: string };
+  /** everything `profile` needs passed */
+  ok: boolean;
+}
+
+export interface DoctorOptions {
+  deployment?: string;
+  connect: () => Promise<KubeCluster>;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const checks: CheckResult[] = [];
+  const add = (id: string, title: string, status: CheckStatus, detail: string, fix?: string): CheckStatus => {
+    checks.push({ id, title, status, detail, ...(fix ? { fix } : {}) });
+    return status;
+  };
+  const report: DoctorReport = { checks, ok: false };
+  await clusterChecks(options, report, add);
+  analysisCheck(options.env, add);
+  report.ok = !checks.some((c) => c.status === 'fail');
+  return report;
+}
+
+type Add = (id: string, title: string, status: CheckStatus, detail: string, fix?: string) => CheckStatus;
+
+const CLUSTER_CHECKS: Array<[string, string]> = [
+  ['api', 'API server'],
+  ['rbac', 'RBAC'],
+  ['deployment', 'FlinkDeployment'],
+  ['operator', 'operator status'],
+  ['flink-version', 'Flink version'],
+  ['profiling', 'profiling enabled'],
+  ['rest', 'Flink REST'],
+  ['profiler-routes', 'profiler routes'],
+];
+
+function skipFrom(add: Add, fromId: string, why: string): void {
+  const start = CLUSTER_CHECKS.findIndex(([id]) => id === fromId);
+  for (const [id, title] of CLUSTER_CHECKS.slice(start)) add(id, title, 'skip', why);
+}
+
+async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: Add): Promise<void> {
+  let cluster: KubeCluster;
+  try {
+    cluster = await options.connect();
+  } catch (err) {
+    add('kubeconfig', 'kubeconfig', 'fail', messageOf(err), hintOf(err) ?? 'check it with: kubectl config view --minify');
+    return skipFrom(add, 'api', 'needs a working kubeconfig');
+  }
+  const { contextName, namespace, server, files } = cluster.config;
+  Object.assign(report, { context: contextName, namespace });
+  add('kubeconfig', 'kubeconfig', 'pass', `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
+
+  try {
+    add('api', 'API server', 'pass', `${server} answers (Kubernetes ${await cluster.serverVersion()})`);
+  } catch (err) {
+    add('api', 'API server', 'fail', messageOf(err), hintOf(err));
+    return skipFrom(add, 'rbac', 'needs the API server');
+  }
+
+  const denied = await rbacChecks(cluster, add);
+  if (denied.length > 0) report.role = { yaml: roleYaml(denied, namespace), bind: bindCommand(namespace) };
+  const deniedText = new Set(denied.map(permissionText));
+
+  if (!options.deployment) {
+    add('deployment', 'FlinkDeployment', 'fail', 'no FlinkDeployment given', 'name it: kubectl squirrly doctor NAME (or set FLINK_DEPLOYMENT_NAME)');
+    return skipFrom(add, 'operator', 'needs a FlinkDeployment');
+  }
+  if (deniedText.has('get flinkdeployments')) return skipFrom(add, 'deployment', 'needs get flinkdeployments');
+  let facts: DeploymentFacts;
+  let object: FlinkDeploymentObject;
+  try {
+    const found = await resolveDeployment(cluster, parseDeploymentRef(options.deployment));
+    object = found.object;
+    facts = deploymentFacts(object, found.name, namespace);
+    report.deployment = found.name;
+    add('deployment', 'FlinkDeployment', 'pass', `${found.name}: ${facts.session ? 'session cluster' : 'application'}, ${facts.mode} mode`);
+  } catch (err) {
+    add('deployment', 'FlinkDeployment', 'fail', messageOf(err), hintOf(err));
+    return skipFrom(add, 'operator', 'needs the FlinkDeployment');
+  }
+
+  const operatorOk = operatorCheck(object, facts, add) === 'pass';
+  const versionOk = versionCheck(facts, add) !== 'fail';
+  const profilingOk = configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true;
+  if (profilingOk) add('profiling', 'profiling enabled', 'pass', 'rest.profiling.enabled is "true"');
+  else add('profiling', 'profiling enabled', 'fail', `rest.profiling.enabled is not "true" on ${facts.name}`, `enable it (the operator restarts the JobManager): ${enableProfilingPatch(facts.name, namespace)}`);
+
+  const missing = ['list pods', 'create pods/portforward'].filter((p) => deniedText.has(p));
+  if (missing.length > 0) return skipFrom(add, 'rest', `needs ${missing.join(' and ')}`);
+  if (!operatorOk) return skipFrom(add, 'rest', 'needs a ready JobManager');
+  await restChecks(cluster, facts, versionOk && profilingOk, add);
+}
+
+async function rbacChecks(cluster: KubeCluster, add: Add): Promise<Permission[]> {
+  const denied: Permission[] = [];
+  for (const p of PERMISSIONS) {
+    const title = `RBAC ${permissionText(p)}`;
+    try {
+      const answer = await cluster.canI(p);
+      if (answer.allowed) add(`rbac:${permissionText(p)}`, title, 'pass', `allowed (${p.usedFor})`);
+      else {
+        denied.push(p);
+        const consequence = p.required ? 'profile cannot work without it' : `without it the plugin cannot ${p.usedFor}`;
+        add(`rbac:${permissionText(p)}`, title, p.required ? 'fail' : 'warn', `denied in namespace ${cluster.namespace}: ${consequence}`, 'apply the Role printed below (krew/rbac.yaml has the complete one) and bind it to your user');
+      }
+    } catch (err) {
+      add(`rbac:${permissionText(p)}`, title, 'warn', `cannot ask the API server (SelfSubjectAccessReview): ${messageOf(err)}`);
+    }
+  }
+  return denied;
+}
+
+function operatorCheck(obj: FlinkDeploymentObject, facts: DeploymentFacts, add: Add): CheckStatus {
+  const { name, namespace } = facts;
+  const status = obj.status ?? {};
+  const jm = status.jobManagerDeploymentStatus ?? 'MISSING';
+  const summary = `lifecycleState ${status.lifecycleState ?? '?'}, JobManager ${jm}${facts.session ? '' : `, job ${facts.jobState ?? 'unknown'}`}`;
+  const error = status.error ? `; operator error: ${status.error.replace(/\s+/g, ' ').slice(0, 200)}` : '';
+  if (jm !== 'READY') {
+    return add('operator', 'operator status', 'fail', summary + error, `wait until the JobManager is READY (kubectl get flinkdeployment ${name} -n ${namespace} -w), or look: kubectl describe flinkdeployment ${name} -n ${namespace}`);
+  }
+  if (!facts.session && facts.jobState !== 'RUNNING') {
+    return add('operator', 'operator status', 'fail', `${summary}: there is no running job to profile${error}`, `check the job: kubectl get flinkdeployment ${name} -n ${namespace} -o jsonpath='{.status.jobStatus}'`);
+  }
+  return add('operator', 'operator status', error ? 'warn' : 'pass', summary + error);
+}
+
+function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
+  const version = parseFlinkVersion(facts.flinkVersion);
+  if (!version) return add('flink-version', 'Flink version', 'warn', 'the Flink version is not reported (status.clusterInfo, spec.flinkVersion); the profiler needs 1.19+');
+  if (!supportsProfiler(version)) {
+    return add('flink-version', 'Flink version', 'fail', `${facts.name} runs Flink ${version.text}; the profiler REST API needs Flink 1.19 or newer`, 'upgrade the deployment to Flink 1.19+ (spec.flinkVersion v1_19 or later and a matching image)');
+  }
+  return add('flink-version', 'Flink version', 'pass', `${version.text} (the profiler needs 1.19+)`);
+}
+
+async function restChecks(cluster: KubeCluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add): Promise<void> {
+  const { name, namespace, restPort } = facts;
+  let pod: string;
+  try {
+    pod = (await findFlinkPods(cluster, name)).jobManager.name;
+  } catch (err) {
+    add('rest', 'Flink REST', 'fail', messageOf(err), hintOf(err));
+    return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
+  }
+  let tunnel;
+  try {
+    tunnel = await openPortForward(cluster.config.kc, namespace, pod, restPort);
+  } catch (err) {
+    add('rest', 'Flink REST', 'fail', `cannot open a port-forward to ${pod}:${restPort}: ${messageOf(err)}`, hintOf(err));
+    return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
+  }
+  try {
+    const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs, attempts: 1 });
+    try {
+      const config = await client.get<DashboardConfig>('/config');
+      add('rest', 'Flink REST', 'pass', `reachable through a port-forward to ${pod}:${restPort} (Flink ${config['flink-version'] ?? '?'})`);
+    } catch (err) {
+      const detail = tunnel.lastError();
+      add('rest', 'Flink REST', 'fail', `no answer through the port-forward to ${pod}:${restPort}: ${detail ?? messageOf(err)}`, `check rest.port (${restPort}) and the JobManager: kubectl logs -n ${namespace} ${pod}`);
+      return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
+    }
+    if (!profilerExpected) return void add('profiler-routes', 'profiler routes', 'skip', 'needs Flink 1.19+ with rest.profiling.enabled');
+    try {
+      const list = await client.get<ProfilingInfoList>('/jobmanager/profiler');
+      add('profiler-routes', 'profiler routes', 'pass', `present (${list.profilingList?.length ?? 0} run(s) in the JobManager's history)`);
+    } catch (err) {
+      if (err instanceof FlinkRestError && err.status === 404) {
+        add('profiler-routes', 'profiler routes', 'fail', 'GET /jobmanager/profiler is 404: rest.profiling.enabled is set but not in effect', `restart the JobManager so it reads the setting (kubectl delete pod -n ${namespace} ${pod}), or re-apply: ${enableProfilingPatch(name, namespace)}`);
+      } else {
+        add('profiler-routes', 'profiler routes', 'fail', messageOf(err), hintOf(err));
+      }
+    }
+  } finally {
+    await tunnel.close();
+  }
+}
+
+function analysisCheck(env: NodeJS.ProcessEnv, add: Add): void {
+  try {
+    const selection = selectProvider({ env });
+    if (selection.fallback) add('analysis', 'analysis provider', 'warn', `builtin: ${selection.fallback.reason.message}`, selection.fallback.reason.hint);
+    else if (selection.provider === 'openai') add('analysis', 'analysis provider', 'pass', 'openai (OPENAI_API_KEY is set)');
+    else if (selection.provider === 'none') add('analysis', 'analysis provider', 'warn', 'none: API_PROVIDER=none turns analysis off; flame graphs are still saved and summarised');
+    else add('analysis', 'analysis provider', 'warn', 'builtin: rule-based findings only', 'for a model-written analysis export OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)');
+  } catch (err) {
+    add('analysis', 'analysis provider', 'fail', messageOf(err), hintOf(err));
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function hintOf(err: unknown): string | undefined {
+  return err instanceof SquirrlyError ? err.hint : undefined;
+}

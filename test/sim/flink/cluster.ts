@@ -1,0 +1,336 @@
+// A Flink JobManager REST endpoint on loopback: the cluster overview routes, the six profiler
+// routes of FLIP-375 (only when profiling is enabled) and fault hooks for the client's error paths.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FlinkFault } from '../types.ts';
+import { PROFILING_MODES, type ProfilingMode } from '../../../src/flamegraph/types.ts';
+import {
+  clusterOverview,
+  dashboardConfig,
+  isTerminalJobState,
+  jobIdFor,
+  jobManagerConfig,
+  jobsOverview,
+  slotsPerTaskManager,
+  taskManagersInfo,
+  type SimJob,
+  type SimTaskManager,
+} from './cluster-overview.ts';
+import { FaultRegistry } from './faults.ts';
+import { ProfilerBusyError, ProfilingService } from './profiling-service.ts';
+import {
+  errorResponse,
+  fileResponse,
+  internalServerError,
+  jsonResponse,
+  routeNotFound,
+  type SimResponse,
+} from './rest-responses.ts';
+import { SimClock } from './sim-clock.ts';
+
+export interface FlinkSimOptions {
+  flinkVersion: string; // e.g. '1.20.1' (GET /config 'flink-version')
+  profiling: boolean; // rest.profiling.enabled: profiler routes exist only when true (404 otherwise)
+  durationMax: number; // rest.profiling.duration-max, seconds
+  historySize: number; // rest.profiling.history-size
+  failingModes: ProfilingMode[]; // modes whose start fails like real async-profiler does
+  clockSpeed: number; // 1 = real time; 10 = a 10 s run finishes after 1 s
+  job: { name: string; state: string } | null; // null: session cluster without jobs
+  /** every key/value of the JobManager configuration (served by GET /jobmanager/config) */
+  configuration: Record<string, string>;
+  jobManager: { profilingDir: string }; // HOST folder where JobManager profiles are written
+  taskManagers: Array<{ id: string; ip: string; profilingDir: string /* HOST folder */ }>;
+}
+
+export interface FlinkSim {
+  readonly url: string; // http://127.0.0.1:<port>
+  readonly port: number;
+  readonly faults: { add(fault: FlinkFault): void; clear(): void };
+  readonly requests: Array<{ method: string; path: string; status: number }>;
+  /** requests received and not yet answered (e.g. held by a delay fault) */
+  readonly inFlight: number;
+  setJobState(state: string): void;
+  removeTaskManager(id: string): void; // TM disappears from /taskmanagers (its list then 404s)
+  stop(): Promise<void>;
+}
+
+/** Status of a request whose connection was dropped without an answer. */
+const DROPPED = 0;
+const MAX_BODY_BYTES = 1024 * 1024;
+const BAD_PROFILING_REQUEST = 'Request did not match expected format ProfilingRequestBody.';
+const LEADER_ELECTION = 'Service temporarily unavailable due to an ongoing leader election. Please refresh.';
+
+interface ProfilingRequest {
+  mode: ProfilingMode | null;
+  duration: number;
+}
+
+/** Maps a body like Jackson would: unknown modes and wrong types fail, missing fields are null / 0. */
+function parseProfilingRequest(text: string): ProfilingRequest | undefined {
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { mode, duration } = value as Record<string, unknown>;
+  let parsedMode: ProfilingMode | null = null;
+  if (mode !== undefined && mode !== null) {
+    if (typeof mode !== 'string' || !(PROFILING_MODES as readonly string[]).includes(mode)) return undefined;
+    parsedMode = mode as ProfilingMode;
+  }
+  let parsedDuration = 0;
+  if (typeof duration === 'number' && Number.isFinite(duration)) parsedDuration = Math.trunc(duration);
+  else if (typeof duration === 'string' && /^[+-]?\d+$/.test(duration.trim())) parsedDuration = Number(duration.trim());
+  else if (duration !== undefined && duration !== null) return undefined;
+  if (Math.abs(parsedDuration) > 2 ** 31 - 1) return undefined; // a Java int
+  return { mode: parsedMode, duration: parsedDuration };
+}
+
+/** Splits the path into decoded segments, without the query and an optional /v1 prefix. */
+function pathSegments(url: string): string[] | undefined {
+  const path = url.split('?')[0] ?? '';
+  try {
+    const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    return segments[0] === 'v1' ? segments.slice(1) : segments;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim> {
+  const clock = new SimClock(options.clockSpeed);
+  const faults = new FaultRegistry();
+  const requests: FlinkSim['requests'] = [];
+  const slots = slotsPerTaskManager(options.configuration);
+  const job: SimJob | null =
+    options.job === null
+      ? null
+      : { jid: jobIdFor(options.job.name), name: options.job.name, state: options.job.state, startTime: Date.now() - 600_000, endTime: -1 };
+  const serviceOptions = { historySize: options.historySize, failingModes: options.failingModes, clock };
+  const jobManager = new ProfilingService({ ...serviceOptions, resourceId: 'JobManager', role: 'jobmanager', dir: options.jobManager.profilingDir });
+  const taskManagers = new Map<string, { info: SimTaskManager; profiler: ProfilingService }>();
+  for (const tm of options.taskManagers) {
+    const profiler = new ProfilingService({ ...serviceOptions, resourceId: tm.id, role: 'taskmanager', dir: tm.profilingDir });
+    taskManagers.set(tm.id, { info: { id: tm.id, ip: tm.ip }, profiler });
+  }
+  const removedProfilers: ProfilingService[] = [];
+  const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  function startRun(profiler: ProfilingService, request: ProfilingRequest, method: string, path: string): SimResponse {
+    const hostileName = faults.takeOutputFile(method, path);
+    return jsonResponse(200, profiler.start(request.mode, request.duration, hostileName));
+  }
+
+  async function profilerRoute(method: string, segments: string[], body: string, path: string): Promise<SimResponse | undefined> {
+    const [first, second, third, fourth, ...rest] = segments;
+    if (rest.length > 0) return undefined;
+    if (first === 'jobmanager' && second === 'profiler') {
+      if (fourth !== undefined) return undefined;
+      if (third !== undefined) {
+        if (method !== 'GET') return undefined;
+        const content = await jobManager.readResult(third);
+        return content === undefined ? errorResponse(404, 'This file does not exist in JobManager log dir.') : fileResponse(content);
+      }
+      if (method === 'GET') return jsonResponse(200, { profilingList: jobManager.list() });
+      if (method !== 'POST') return undefined;
+      const request = parseProfilingRequest(body);
+      if (request === undefined) return errorResponse(400, BAD_PROFILING_REQUEST);
+      const invalid = durationError(request.duration);
+      if (invalid !== undefined) return invalid;
+      try {
+        return startRun(jobManager, request, method, path);
+      } catch (error) {
+        if (error instanceof ProfilerBusyError) return internalServerError(`java.lang.IllegalStateException: ${error.message}`);
+        throw error;
+      }
+    }
+    if (first === 'taskmanagers' && second !== undefined && third === 'profiler') {
+      const tm = taskManagers.get(second);
+      if (fourth !== undefined) {
+        if (method !== 'GET') return undefined;
+        if (tm === undefined) return errorResponse(404, `Failed to transfer file from TaskExecutor ${second} because it was unknown.`);
+        const content = await tm.profiler.readResult(fourth);
+        if (content !== undefined) return fileResponse(content);
+        return internalServerError(`org.apache.flink.util.FlinkException: Failed to transfer file from TaskExecutor ${second}.`);
+      }
+      if (method === 'GET') {
+        if (tm === undefined) return errorResponse(404, `Could not find TaskExecutor ${second}`);
+        return jsonResponse(200, { profilingList: tm.profiler.list() });
+      }
+      if (method !== 'POST') return undefined;
+      const request = parseProfilingRequest(body);
+      if (request === undefined) return errorResponse(400, BAD_PROFILING_REQUEST);
+      const invalid = durationError(request.duration);
+      if (invalid !== undefined) return invalid;
+      if (tm === undefined) {
+        return internalServerError(
+          `java.util.concurrent.CompletionException: org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under ${second}.`,
+        );
+      }
+      try {
+        return startRun(tm.profiler, request, method, path);
+      } catch (error) {
+        // the TaskManager's exception crosses RPC, so it arrives wrapped
+        if (error instanceof ProfilerBusyError) {
+          return internalServerError(`java.util.concurrent.CompletionException: java.lang.IllegalStateException: ${error.message}`);
+        }
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  function durationError(duration: number): SimResponse | undefined {
+    if (duration > 0 && duration <= options.durationMax) return undefined;
+    return internalServerError(`java.lang.IllegalArgumentException: \`duration\` must be set between (0s, ${options.durationMax}s].`);
+  }
+
+  async function route(method: string, url: string, body: string): Promise<SimResponse> {
+    const segments = pathSegments(url);
+    if (segments === undefined) return routeNotFound(url);
+    const path = `/${segments.join('/')}`;
+    const liveTaskManagers = [...taskManagers.values()].map((tm) => tm.info);
+    if (method === 'GET') {
+      switch (path) {
+        case '/config':
+          return jsonResponse(200, dashboardConfig(options.flinkVersion));
+        case '/overview':
+          return jsonResponse(200, clusterOverview(options.flinkVersion, job, liveTaskManagers.length, slots));
+        case '/jobs/overview':
+          return jsonResponse(200, jobsOverview(job, Date.now()));
+        case '/taskmanagers':
+          return jsonResponse(200, taskManagersInfo(liveTaskManagers, job, slots));
+        case '/jobmanager/config':
+          return jsonResponse(200, jobManagerConfig(options.configuration));
+      }
+    }
+    if (options.profiling) {
+      const response = await profilerRoute(method, segments, body, url.split('?')[0] ?? '');
+      if (response !== undefined) return response;
+    }
+    return routeNotFound(url);
+  }
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          pendingDelays.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      pendingDelays.add(entry);
+    });
+  }
+
+  function send(res: ServerResponse, response: SimResponse, truncateTo: number | undefined): void {
+    res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': response.body.length });
+    if (truncateTo === undefined) {
+      res.end(response.body);
+      return;
+    }
+    // announce the whole body, send only part of it, then cut the connection
+    res.write(response.body.subarray(0, Math.max(0, Math.min(truncateTo, response.body.length))), () => res.destroy());
+  }
+
+  let inFlight = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    inFlight++;
+    try {
+      await answer(req, res);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const record = (status: number) => requests.push({ method, path: url, status });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    }
+    let truncateTo: number | undefined;
+    let injected: SimResponse | undefined;
+    for (const fault of faults.takeTransportFaults(method, path)) {
+      if (fault.type === 'delay') {
+        await delay(fault.ms);
+        continue;
+      }
+      if (fault.type === 'drop') {
+        record(DROPPED);
+        req.socket.destroy();
+        return;
+      }
+      if (fault.type === 'truncate') truncateTo = fault.bytes;
+      if (fault.type === 'status') {
+        const body = fault.body ?? JSON.stringify({ errors: [fault.status === 503 ? LEADER_ELECTION : `Injected failure with status ${fault.status}.`] });
+        injected = { status: fault.status, contentType: 'application/json; charset=UTF-8', body: Buffer.from(body) };
+      }
+      break;
+    }
+    const response =
+      injected ??
+      (size > MAX_BODY_BYTES ? errorResponse(413, 'Request entity too large.') : await route(method, url, Buffer.concat(chunks).toString('utf8')));
+    record(response.status);
+    send(res, response, truncateTo);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const response = internalServerError(String(error));
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: response.status });
+      send(res, response, undefined);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    faults: { add: (fault) => faults.add(fault), clear: () => faults.clear() },
+    requests,
+    get inFlight() {
+      return inFlight;
+    },
+    setJobState(state: string): void {
+      if (job === null) throw new Error('this session cluster has no job');
+      job.state = state;
+      job.endTime = isTerminalJobState(state) ? Date.now() : -1;
+    },
+    removeTaskManager(id: string): void {
+      const tm = taskManagers.get(id);
+      if (tm === undefined) return;
+      taskManagers.delete(id);
+      removedProfilers.push(tm.profiler);
+    },
+    async stop(): Promise<void> {
+      for (const entry of pendingDelays) {
+        clearTimeout(entry.timer);
+        entry.resolve();
+      }
+      pendingDelays.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      const profilers = [jobManager, ...[...taskManagers.values()].map((tm) => tm.profiler), ...removedProfilers];
+      await Promise.all(profilers.map((profiler) => profiler.close()));
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Maps request paths onto what they address: discovery documents, SelfSubjectAccessReviews or resources.
+import { findResourceType, type ResourceType } from './resources.ts';
+
+export type Route =
+  | { kind: 'version' }
+  | { kind: 'coreVersions' }
+  | { kind: 'groupList' }
+  | { kind: 'resourceList'; group: string; version: string }
+  | { kind: 'selfSubjectAccessReview' }
+  /** a collection or one object; `namespace` undefined = cluster scope (all namespaces for namespaced types) */
+  | { kind: 'resource'; type: ResourceType; namespace?: string; name?: string; subresource?: string }
+  | { kind: 'unknown' };
+
+const unknown: Route = { kind: 'unknown' };
+
+function resourceRoute(group: string, version: string, rest: string[]): Route {
+  const [first, second, third, fourth, fifth, ...extra] = rest;
+  if (first === undefined || extra.length > 0) return unknown;
+  const typeOf = (resource: string) => findResourceType(group, version, resource);
+  if (first === 'namespaces' && second !== undefined && third !== undefined) {
+    const type = typeOf(third);
+    if (type === undefined || !type.namespaced) return unknown;
+    return {
+      kind: 'resource',
+      type,
+      namespace: second,
+      ...(fourth === undefined ? {} : { name: fourth }),
+      ...(fifth === undefined ? {} : { subresource: fifth }),
+    };
+  }
+  if (third !== undefined) return unknown;
+  const type = typeOf(first);
+  if (type === undefined) return unknown;
+  if (second === undefined) return { kind: 'resource', type };
+  // a name at cluster scope only makes sense for cluster-scoped types (GET /api/v1/namespaces/{ns})
+  return type.namespaced ? unknown : { kind: 'resource', type, name: second };
+}
+
+export function parseRoute(pathname: string): Route {
+  let segments: string[];
+  try {
+    segments = pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  } catch {
+    return unknown;
+  }
+  const [root, a, b, c, ...rest] = segments;
+  if (root === 'version' && a === undefined) return { kind: 'version' };
+  if (root === 'api') {
+    if (a === undefined) return { kind: 'coreVersions' };
+    if (b === undefined) return { kind: 'resourceList', group: '', version: a };
+    return resourceRoute('', a, segments.slice(2));
+  }
+  if (root === 'apis') {
+    if (a === undefined) return { kind: 'groupList' };
+    if (b === undefined) return unknown;
+    if (c === undefined) return { kind: 'resourceList', group: a, version: b };
+    if (a === 'authorization.k8s.io' && b === 'v1' && c === 'selfsubjectaccessreviews' && rest.length === 0) {
+      return { kind: 'selfSubjectAccessReview' };
+    }
+    return resourceRoute(a, b, segments.slice(3));
+  }
+  return unknown;
+}

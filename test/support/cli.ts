@@ -1,0 +1,65 @@
+// Runs the plugin as users do: a child process, either directly or through the real kubectl
+// (which finds `kubectl-squirrly` on PATH). Returns what the user would have seen.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const entry = path.join(repoRoot, 'bin', 'kubectl-squirrly.js');
+/** Node 24 of the devDependency: `npm test` puts it first on PATH. */
+const nodeBinDir = path.join(repoRoot, 'node_modules', '.bin');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  /** called with the child once it runs, e.g. to send SIGINT */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  /** run through `kubectl squirrly …` instead of the plugin file directly */
+  viaKubectl?: boolean;
+}
+
+/** A PATH folder holding `kubectl-squirrly`, as `npm link` or krew would provide it. */
+export function pluginPathDir(): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-path-'));
+  symlinkSync(entry, path.join(dir, 'kubectl-squirrly'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const plugin = options.viaKubectl ? pluginPathDir() : undefined;
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-kubecache-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: [plugin?.dir, nodeBinDir, process.env.PATH].filter(Boolean).join(path.delimiter),
+    HOME: process.env.HOME,
+    KUBECACHEDIR: cacheDir,
+    NO_COLOR: '1',
+    ...options.env,
+  };
+  const [command, argv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [path.join(nodeBinDir, 'node'), [entry, ...args]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv as string[], { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      plugin?.cleanup();
+      rmSync(cacheDir, { recursive: true, force: true });
+      resolve({ code, signal, stdout, stderr });
+    });
+    options.onSpawn?.(child);
+  });
+}

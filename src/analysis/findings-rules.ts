@@ -339,7 +339,25 @@ function overviewFinding(summary: ProfileSummary): ScoredFinding {
   };
 }
 
+/** Nothing sampled is an answer too: for LOCK it means no contention during the run. */
+function noSamplesFinding(summary: ProfileSummary): ScoredFinding {
+  const advice: Record<string, string> = {
+    LOCK: 'No thread waited on a contended lock during the run: locking is not the bottleneck. Profile CPU/ITIMER or WALL to see where the time goes.',
+    ALLOC: 'No allocation was sampled: the job allocated little during the run, or it was idle. Profile longer or while the job is under load.',
+  };
+  return {
+    id: 'no-samples',
+    severity: 'info',
+    title: `No samples were recorded on ${summary.target} (${summary.mode})`,
+    evidence: ['the flame graph holds 0 samples'],
+    advice: advice[summary.mode] ?? 'The profiler saw no activity: profile longer, while the job is busy, or in WALL mode to see waiting threads.',
+    target: summary.target,
+    score: 0,
+  };
+}
+
 export function summaryFindings(summary: ProfileSummary): ScoredFinding[] {
+  if (summary.totalSamples === 0) return [noSamplesFinding(summary)];
   const found = [
     ...SIGNAL_RULES.map((rule) => signalFinding(summary, rule)),
     gcFinding(summary),

@@ -3,6 +3,10 @@
 import { ExitCode } from '../errors.ts';
 
 export async function main(argv: string[]): Promise<void> {
+  // `kubectl squirrly … | head` closes stdout early: stop quietly, like other CLI tools.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  });
   let code: number;
   try {
     const { runCli } = await import('./run.ts');

@@ -3,7 +3,9 @@
 // The page is read line by line through a small state machine, so a file is streamed and only
 // the tree is kept in memory. Error policy (every failure is a SquirrlyError):
 // - no format marker                                  -> "not an async-profiler flame graph"
-// - marker but no frame, or a root with 0 samples     -> "empty"
+// - marker but no frame                              -> "contains no frames"
+// A root with 0 samples is a valid result: async-profiler writes `f(0,0,0,2,'all')` when
+// nothing was sampled (e.g. a LOCK run without contention); the summary and rules say so.
 // - input ends inside the string pool or the frames (no `search(...)` line after them),
 //   or the LAST frame line is cut mid-way              -> "truncated"
 // - a bad frame line followed by more lines           -> "malformed"
@@ -163,11 +165,6 @@ class FlameGraphLineParser {
     if (tree === undefined) {
       throw new SquirrlyError(`${this.#source} contains no frames`, {
         hint: 'Profile longer, or while the job is busy.',
-      });
-    }
-    if (tree.root.total === 0) {
-      throw new SquirrlyError(`${this.#source} is an empty flame graph (0 samples)`, {
-        hint: 'The profiler saw no activity: profile longer, while the job is busy, or in WALL mode to see waiting threads.',
       });
     }
     return { format: this.#format!, title: this.#title, root: tree.root, frameCount: tree.frameCount, maxDepth: tree.maxDepth };

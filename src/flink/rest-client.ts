@@ -38,7 +38,7 @@ export class FlinkRestClient {
   }
 
   async get<T>(path: string): Promise<T> {
-    return this.retrying('GET', path, async () => parseJson<T>('GET', path, await this.send('GET', path)));
+    return this.retrying(async () => parseJson<T>('GET', path, await this.send('GET', path)));
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
@@ -48,14 +48,14 @@ export class FlinkRestClient {
 
   /** A streamed GET: the caller consumes res.body; retried only until the headers arrive. */
   async open(path: string): Promise<Response> {
-    return this.retrying('GET', path, async () => {
+    return this.retrying(async () => {
       const res = await this.send('GET', path);
       if (!res.ok) await parseJson('GET', path, res); // throws FlinkRestError with Flink's message
       return res;
     });
   }
 
-  private async retrying<T>(method: string, path: string, work: () => Promise<T>): Promise<T> {
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
     let delay = this.options.backoffMs;
     for (let attempt = 1; ; attempt++) {
       try {

@@ -3,12 +3,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRealDeployment, type RealDeployment } from './real-deployment.ts';
 import type { FlinkProfile } from './flink-cluster.ts';
+import { pluginPathDir } from '../support/cli.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROFILE_COMMAND = join(ROOT, 'src', 'cli', 'commands', 'profile.ts');
@@ -21,13 +22,6 @@ interface Run {
   stderr: string;
 }
 
-/** A folder with a `kubectl-squirrly` shim, so kubectl's plugin lookup finds this checkout. */
-function pluginPath(dir: string): string {
-  const shim = join(dir, 'kubectl-squirrly');
-  writeFileSync(shim, `#!/bin/sh\nexec '${process.execPath}' '${join(ROOT, 'bin', 'kubectl-squirrly.js')}' "$@"\n`);
-  chmodSync(shim, 0o755);
-  return dir;
-}
 
 function kubectl(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Run> {
   return new Promise((resolve) => {
@@ -43,6 +37,8 @@ for (const flinkProfile of ['1.20', '2.x'] as FlinkProfile[]) {
     let real: RealDeployment | undefined;
     let work = '';
     let env: NodeJS.ProcessEnv = {};
+    // kubectl finds `kubectl-squirrly` here: the sources, or the single executable under SQUIRRLY_PLUGIN_BIN.
+    const plugin = pluginPathDir();
 
     before(async () => {
       work = mkdtempSync(join(tmpdir(), `plugin-real-${flinkProfile}-`));
@@ -50,13 +46,14 @@ for (const flinkProfile of ['1.20', '2.x'] as FlinkProfile[]) {
       const { OPENAI_API_KEY: _key, ...rest } = process.env;
       env = {
         ...rest,
-        PATH: `${pluginPath(work)}:${process.env['PATH'] ?? ''}`,
+        PATH: `${plugin.dir}:${process.env['PATH'] ?? ''}`,
         KUBECONFIG: real.scenario.kubeconfigPath,
         NO_COLOR: '1',
       };
     });
 
     after(async () => {
+      plugin.cleanup();
       await real?.stop();
       rmSync(work, { recursive: true, force: true });
     });

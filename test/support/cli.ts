@@ -1,7 +1,7 @@
 // Runs the plugin as users do: a child process, either directly or through the real kubectl
 // (which finds `kubectl-squirrly` on PATH). Returns what the user would have seen.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,16 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 const entry = path.join(repoRoot, 'bin', 'kubectl-squirrly.js');
 /** Node 24 of the devDependency: `npm test` puts it first on PATH. */
 const nodeBinDir = path.join(repoRoot, 'node_modules', '.bin');
+/**
+ * SQUIRRLY_PLUGIN_BIN=dist/kubectl-squirrly runs every CLI test against the single executable
+ * instead of the TypeScript sources (.ci/run does both).
+ */
+const builtBinary = process.env.SQUIRRLY_PLUGIN_BIN ? path.resolve(repoRoot, process.env.SQUIRRLY_PLUGIN_BIN) : undefined;
+
+/** The command that runs the plugin directly. */
+export function pluginCommand(): { command: string; args: string[] } {
+  return builtBinary ? { command: builtBinary, args: [] } : { command: path.join(nodeBinDir, 'node'), args: [entry] };
+}
 
 export interface CliResult {
   code: number | null;
@@ -31,7 +41,12 @@ export interface CliOptions {
 /** A PATH folder holding `kubectl-squirrly`, as `npm link` or krew would provide it. */
 export function pluginPathDir(): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-path-'));
-  symlinkSync(entry, path.join(dir, 'kubectl-squirrly'));
+  if (builtBinary) {
+    symlinkSync(builtBinary, path.join(dir, 'kubectl-squirrly'));
+  } else {
+    // The script's shebang finds Node 24 through PATH, so pin it here.
+    writeFileSync(path.join(dir, 'kubectl-squirrly'), `#!/bin/sh\nexec '${path.join(nodeBinDir, 'node')}' '${entry}' "$@"\n`, { mode: 0o755 });
+  }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -45,7 +60,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     NO_COLOR: '1',
     ...options.env,
   };
-  const [command, argv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [path.join(nodeBinDir, 'node'), [entry, ...args]];
+  const direct = pluginCommand();
+  const [command, argv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [direct.command, [...direct.args, ...args]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv as string[], { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

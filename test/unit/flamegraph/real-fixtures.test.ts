@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { builtinFindings } from '../../../src/analysis/builtin.ts';
 import { toCollapsedLines } from '../../../src/flamegraph/collapsed.ts';
 import { modeFromTitle } from '../../../src/flamegraph/mode.ts';
 import { parseFlameGraphFile } from '../../../src/flamegraph/parse.ts';
@@ -9,7 +10,7 @@ import { summarize } from '../../../src/flamegraph/summary.ts';
 import type { FrameNode } from '../../../src/flamegraph/types.ts';
 
 const FIXTURES = new URL('../../fixtures/flamegraphs/', import.meta.url);
-const REAL = readdirSync(FIXTURES).filter((name) => name.startsWith('real-') && name.endsWith('.html'));
+const REAL = readdirSync(FIXTURES).filter((name) => name.startsWith('real-') && name.endsWith('.html') && !name.includes('-empty'));
 
 function sumSelf(root: FrameNode): number {
   let sum = 0;
@@ -43,4 +44,17 @@ describe('real async-profiler flame graphs', () => {
       assert.equal(folded, graph.root.total);
     });
   }
+
+  it('reads a real run that sampled nothing (LOCK without contention) as 0 samples', async () => {
+    const graph = await parseFlameGraphFile(new URL('real-flink1.20-LOCK-empty.html', FIXTURES).pathname);
+    assert.equal(graph.root.total, 0);
+    assert.equal(graph.frameCount, 1);
+    const summary = summarize(graph, { source: 'x_LOCK_2024-01-01_00_00_00.html', target: 'tm' });
+    assert.equal(summary.totalSamples, 0);
+    assert.equal(summary.mode, 'LOCK');
+    assert.deepEqual(summary.topSelf, []);
+    const findings = builtinFindings({ summaries: [summary] });
+    assert.deepEqual(findings.map((f) => f.id), ['no-samples']);
+    assert.match(findings[0]!.advice, /locking is not the bottleneck/);
+  });
 });

@@ -40,3 +40,19 @@ export class InterruptedError extends SquirrlyError {
     this.name = 'InterruptedError';
   }
 }
+
+/**
+ * A network error as one line: fetch wraps the useful part ("ECONNREFUSED") in causes,
+ * so walk a few levels and keep the codes and first lines.
+ */
+export function describeCause(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur && depth < 4; depth++) {
+    const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
+    if (typeof e.code === 'string') parts.push(e.code);
+    else if (typeof e.message === 'string' && e.message) parts.push(e.message.split('\n')[0]!);
+    cur = e.cause;
+  }
+  return [...new Set(parts)].join(': ') || String(err);
+}

@@ -1,7 +1,7 @@
 // A small client for the JobManager REST API over whatever transport gives a base URL.
 // Idempotent GETs retry transient failures with backoff; POSTs never retry (a repeated trigger
 // would start a second profiling run). Every request has a deadline.
-import { SquirrlyError } from '../errors.ts';
+import { describeCause, SquirrlyError } from '../errors.ts';
 import { sleep } from '../sleep.ts';
 
 /** Flink answered with an error: `errors` is Flink's {"errors": [...]} list. */
@@ -91,7 +91,7 @@ export class TransportError extends SquirrlyError {
     super(
       timedOut
         ? `Flink REST ${method} ${path} got no answer within ${Math.round(timeoutMs / 1000)}s`
-        : `Flink REST ${method} ${path} failed: ${causeText(cause)}`,
+        : `Flink REST ${method} ${path} failed: ${describeCause(cause)}`,
       { hint: 'check that the JobManager is up (kubectl get pods) or raise --request-timeout', cause },
     );
     this.name = 'TransportError';
@@ -132,16 +132,4 @@ function summarizeErrors(errors: string[]): string {
   const useful = errors.find((e) => e && e !== 'Internal server error.') ?? errors[0] ?? 'no message';
   const line = useful.split('\n').find((l) => l.trim() && !l.startsWith('<Exception')) ?? useful;
   return line.trim().slice(0, 300);
-}
-
-function causeText(err: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = err;
-  for (let i = 0; cur && i < 4; i++) {
-    const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
-    if (typeof e.code === 'string') parts.push(e.code);
-    else if (typeof e.message === 'string' && e.message) parts.push(e.message);
-    cur = e.cause;
-  }
-  return [...new Set(parts)].join(': ') || String(err);
 }

@@ -1,6 +1,6 @@
 // Turns what client-node throws (ApiException with a Status body as a string, fetch errors,
 // WebSocket refusals) into one line the user can act on.
-import { SquirrlyError } from '../errors.ts';
+import { describeCause, SquirrlyError } from '../errors.ts';
 
 interface KubeStatus {
   message?: string;
@@ -48,7 +48,7 @@ export function toKubeError(err: unknown, action: KubeAction): SquirrlyError {
     return new KubeApiError(`the API server answered ${code}${status?.message ? `: ${status.message}` : ''} while trying to ${action.verb} ${action.resource}${where}`, code,
       'retry; if it persists, check the API server (kubectl get --raw /readyz)');
   }
-  const text = networkText(err);
+  const text = describeCause(err);
   return new KubeApiError(`cannot reach the API server at ${action.server}: ${text}`, undefined,
     'check the context (kubectl config current-context), your VPN or network, or raise --request-timeout');
 }
@@ -73,16 +73,4 @@ function parseStatus(err: unknown): KubeStatus | undefined {
     }
   }
   return typeof body === 'object' && body !== null ? (body as KubeStatus) : undefined;
-}
-
-function networkText(err: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = err;
-  for (let depth = 0; cur && depth < 4; depth++) {
-    const e = cur as { message?: unknown; code?: unknown; cause?: unknown };
-    if (typeof e.code === 'string') parts.push(e.code);
-    else if (typeof e.message === 'string' && e.message) parts.push(e.message.split('\n')[0]!);
-    cur = e.cause;
-  }
-  return [...new Set(parts)].join(': ') || String(err);
 }

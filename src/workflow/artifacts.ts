@@ -85,7 +85,7 @@ export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOpti
         hint: `list the files with: kubectl squirrly artifacts ${name} -n ${cluster.namespace}`,
       });
     }
-    const downloads = await downloadRuns(cluster, rest.client, selected, [...new Set(searchDirs)], dir, options, emit);
+    const downloads = await downloadRuns(cluster, rest.client, selected, searchDirs, dir, options, emit);
     return {
       namespace: cluster.namespace,
       deployment: name,

@@ -34,7 +34,7 @@ export interface ProfileOptions {
   concurrency?: number;
   /** how long past the duration a run may take to finish; default max(15 s, 20%) */
   graceSeconds?: number;
-  /** how often to poll once a run is due; default 500 ms */
+  /** first poll interval once a run is due (it grows to 1 s); default 150 ms */
   pollMs?: number;
   signal?: AbortSignal;
 }
@@ -199,11 +199,13 @@ async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets
   const deadline = dueAt + grace * 1000;
   const pending = new Set(started.keys());
   const finished = new Map<number, ProfilingInfo>();
+  // Flink stops a run exactly `duration` after the trigger: poll fast right then, back off after.
+  let pollMs = ctx.pollMs ?? 150;
   while (pending.size > 0) {
     if (ctx.signal?.aborted) throw new InterruptedError();
     const now = Date.now();
     emit({ type: 'countdown', remainingSeconds: Math.max(0, Math.ceil((dueAt - now) / 1000)), running: pending.size, done: targets.length - pending.size, total: targets.length });
-    if (now < dueAt - 250) {
+    if (now < dueAt) {
       await sleep(Math.min(1000, dueAt - now), ctx.signal);
       continue;
     }
@@ -229,7 +231,10 @@ async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets
         emit({ type: 'target', label: targets[i]!.label, state: 'failed', message: outcomes[i]!.message });
       }
     });
-    if (pending.size > 0) await sleep(ctx.pollMs ?? 500, ctx.signal);
+    if (pending.size > 0) {
+      await sleep(pollMs, ctx.signal);
+      pollMs = Math.min(1000, Math.round(pollMs * 1.5));
+    }
   }
 
   // 3. Download every finished run; each file is on disk, complete, before analysis starts.

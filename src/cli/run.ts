@@ -73,7 +73,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           outputDir: String(a.outputDir),
           ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
           analyze: a.analyze === true,
-          ...(typeof a.provider === 'string' ? { provider: a.provider } : {}),
+          analysisArgs: analysisArgs(a),
         });
       }) as never,
     )

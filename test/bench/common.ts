@@ -34,6 +34,8 @@ export interface SpawnOptions {
   cwd?: string;
   timeoutMs?: number;
   onSpawn?: (child: ChildProcess) => void;
+  /** each complete stderr line with the ms since spawn at which it arrived */
+  onStderrLine?: (line: string, ms: number) => void;
 }
 
 /** Runs a command to completion asynchronously (so servers in this process keep answering) and times it. */
@@ -48,7 +50,16 @@ export function runChild(command: string, args: readonly string[], options: Spaw
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let pending = '';
+    child.stderr.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      if (options.onStderrLine === undefined) return;
+      const at = performance.now() - started;
+      const parts = (pending + text).split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) options.onStderrLine(line, at);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
     child.on('error', (error) => {
       clearTimeout(timer);

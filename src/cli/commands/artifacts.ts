@@ -1,6 +1,5 @@
 // `kubectl squirrly artifacts <deployment>`: list past runs and files; download; analyse.
 import path from 'node:path';
-import { PROVIDER_NAMES, selectProvider, type ProviderName } from '../../analysis/select-provider.ts';
 import { ExitCode, SquirrlyError, UsageError } from '../../errors.ts';
 import { newestPerTarget, scanProblem, type ArtifactRun } from '../../workflow/artifact-listing.ts';
 import { listArtifacts, type ArtifactsResult } from '../../workflow/artifacts.ts';
@@ -9,6 +8,7 @@ import { interruptSignal } from '../interrupt.ts';
 import { createProgress } from '../render/progress.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
+import { runAnalysisStep, type AnalysisArgs, type AnalysisJson } from './analysis-step.ts';
 import { formatBytes } from './profile.ts';
 
 export interface ArtifactsArgs {
@@ -21,20 +21,16 @@ export interface ArtifactsArgs {
   outputDir: string;
   searchDirs?: string;
   analyze: boolean;
-  provider?: string;
+  analysisArgs: AnalysisArgs;
 }
 
 export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Promise<number> {
   if (!Number.isInteger(args.limit) || args.limit < 0) throw new UsageError(`--limit must be a whole number of at least 0, got ${args.limit}`, 'e.g. --limit 5, or --limit 0 for every run');
-  if (args.provider !== undefined && !(PROVIDER_NAMES as readonly string[]).includes(args.provider)) {
-    throw new UsageError(`unknown analysis provider "${args.provider}"`, `use one of ${PROVIDER_NAMES.join(', ')}`);
-  }
   const searchDirs = resolveSearchDirs(args.searchDirs, ctx.env);
   const deployment = resolveDeploymentName(args.deployment, ctx.env);
   const files = args.download ?? [];
   // --analyze alone analyses the newest file of each target.
   const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
-  const selection = args.analyze ? selectProvider({ env: ctx.env, ...(args.provider ? { provider: args.provider as ProviderName } : {}) }) : undefined;
   const cluster = await ctx.connect();
   const progress = await createProgress({ stream: ctx.stderr, tty: ctx.stderr.isTTY === true, quiet: ctx.options.quiet, chalk: ctx.chalk });
   const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
@@ -54,35 +50,21 @@ export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Pr
   }
   for (const warning of result.warnings) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
 
-  let analysis: { provider: string; written?: string; failed: boolean; error?: string } | undefined;
+  const json = ctx.options.output === 'json';
+  if (!json) printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
+  let analysis: AnalysisJson | null = null;
   const local = result.downloads.filter((d) => d.status !== 'failed' && d.path);
-  if (selection && local.length > 0) {
-    const { analyzeArtifacts } = await import('../../workflow/analyze.ts');
-    const json = ctx.options.output === 'json';
-    const outcome = await analyzeArtifacts({
-      files: local.map((d) => ({ path: d.path!, target: d.label })),
-      selection,
-      writeNextToFiles: true,
-      onEvent: (event) => {
-        if (event.type === 'warning' || event.type === 'analysis-failed') ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${event.message}\n`);
-      },
-      onText: (chunk) => {
-        if (!json) ctx.stdout.write(chunk);
-      },
-    });
-    analysis = { provider: outcome.provider, ...(outcome.written.analysis ? { written: outcome.written.analysis } : {}), failed: outcome.analysisFailed, ...(outcome.error ? { error: outcome.error.message } : {}) };
-    if (!json) ctx.stdout.write('\n');
+  if (args.analyze && args.analysisArgs.provider !== 'none' && local.length > 0) {
+    analysis = (await runAnalysisStep(ctx, local.map((d) => ({ path: d.path!, target: d.label })), args.analysisArgs)).json;
   }
-
-  if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
-  else printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
+  if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
 
   if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
   return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
 }
 
 /** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
-export function toJson(result: ArtifactsResult, analysis?: { provider: string; written?: string; failed: boolean; error?: string }): object {
+export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -106,7 +88,7 @@ export function toJson(result: ArtifactsResult, analysis?: { provider: string; w
     })),
     outputDir: result.dir,
     downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, message: d.message ?? null, hint: d.hint ?? null })),
-    analysis: analysis ? { provider: analysis.provider, file: analysis.written ?? null, failed: analysis.failed, error: analysis.error ?? null } : null,
+    analysis,
     warnings: result.warnings,
   };
 }

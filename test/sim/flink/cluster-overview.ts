@@ -104,7 +104,8 @@ export function jobsOverview(job: SimJob | null, now: number): object {
   };
 }
 
-export function taskManagersInfo(taskManagers: SimTaskManager[], job: SimJob | null, slots: number): object {
+/** `assignedTasks`: Flink 2.x adds the number of tasks deployed to each TaskManager. */
+export function taskManagersInfo(taskManagers: SimTaskManager[], job: SimJob | null, slots: number, options: { assignedTasks?: boolean } = {}): object {
   const busy = usedSlots(job, taskManagers.length, slots);
   return {
     taskmanagers: taskManagers.map((tm, index) => {
@@ -142,6 +143,7 @@ export function taskManagersInfo(taskManagers: SimTaskManager[], job: SimJob | n
           totalFlinkMemory: 1280 * MB,
           totalProcessMemory: 1728 * MB,
         },
+        ...(options.assignedTasks === true ? { assignedTasks: used } : {}),
       };
     }),
   };

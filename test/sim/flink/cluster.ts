@@ -1,5 +1,19 @@
 // A Flink JobManager REST endpoint on loopback: the cluster overview routes, the six profiler
 // routes of FLIP-375 (only when profiling is enabled) and fault hooks for the client's error paths.
+//
+// Checked against real Flink 1.20.5 and 2.3.0:
+// - a POST body without `duration` (or an empty body) is 400 "Request did not match expected format
+//   ProfilingRequestBody."; a duration of 0 or above the maximum is 500 "`duration` must be set between (0s, <max>s]."
+// - an encoded `/` (%2F) in a segment is split by the router and answered with its plain 404
+//   {"errors":["Not found: <uri>"]}; an encoded `:` (%3A), as in standalone TaskManager ids, still works
+// - ProfilingInfo carries `profilingMode` (same value as `mode`) and writes null fields as null
+// - a profile without samples has the root line f(0,0,0,2,'all'); 1 s LOCK runs often record none
+// - a RestHandlerException (the 400 above, the 404 "Could not find TaskExecutor <id>" of a list) is
+//   answered with errors[0] = "org.apache.flink.runtime.rest.handler.RestHandlerException: <message>"
+//   plus its stack trace ("\tat ..." lines); 500s stay ["Internal server error.", "<Exception on server side:..."]
+// - a POST to an unknown TaskManager is 500 with "UnknownTaskExecutorException: No TaskExecutor
+//   registered under <id>." and a missing TaskManager file 500 "Failed to transfer file from TaskExecutor <id>."
+// - Flink 2.x adds `assignedTasks` to the /taskmanagers items
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FlinkFault } from '../types.ts';
@@ -23,6 +37,8 @@ import {
   fileResponse,
   internalServerError,
   jsonResponse,
+  NOT_FOUND_EXCEPTION,
+  restHandlerError,
   routeNotFound,
   type SimResponse,
 } from './rest-responses.ts';
@@ -34,6 +50,8 @@ export interface FlinkSimOptions {
   durationMax: number; // rest.profiling.duration-max, seconds
   historySize: number; // rest.profiling.history-size
   failingModes: ProfilingMode[]; // modes whose start fails like real async-profiler does
+  /** LOCK runs see no contention and record no samples (real 1 s LOCK runs often do); default false */
+  lockWithoutContention?: boolean;
   clockSpeed: number; // 1 = real time; 10 = a 10 s run finishes after 1 s
   job: { name: string; state: string } | null; // null: session cluster without jobs
   /** every key/value of the JobManager configuration (served by GET /jobmanager/config) */
@@ -60,43 +78,68 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const BAD_PROFILING_REQUEST = 'Request did not match expected format ProfilingRequestBody.';
 const LEADER_ELECTION = 'Service temporarily unavailable due to an ongoing leader election. Please refresh.';
 
+const JACKSON = 'org.apache.flink.shaded.jackson2.com.fasterxml.jackson';
+
 interface ProfilingRequest {
   mode: ProfilingMode | null;
   duration: number;
 }
 
-/** Maps a body like Jackson would: unknown modes and wrong types fail, missing fields are null / 0. */
-function parseProfilingRequest(text: string): ProfilingRequest | undefined {
+/**
+ * Maps a body like Flink's Jackson mapper: unknown modes, wrong types and a missing or null
+ * `duration` (a primitive int) fail with the Jackson exception as cause; a missing mode is null.
+ */
+function parseProfilingRequest(text: string): ProfilingRequest | { cause: string } {
   let value: unknown;
   try {
-    value = text.trim() === '' ? {} : JSON.parse(text);
+    value = text.trim() === '' ? {} : JSON.parse(text); // Flink reads an empty body as {}
   } catch {
-    return undefined;
+    return { cause: `${JACKSON}.core.JsonParseException: Unexpected end-of-input or character in the request body` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const mismatch = (message: string) => ({ cause: `${JACKSON}.databind.exc.MismatchedInputException: ${message}` });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return mismatch('Cannot deserialize value of type `org.apache.flink.runtime.rest.messages.cluster.ProfilingRequestBody`');
+  }
   const { mode, duration } = value as Record<string, unknown>;
   let parsedMode: ProfilingMode | null = null;
   if (mode !== undefined && mode !== null) {
-    if (typeof mode !== 'string' || !(PROFILING_MODES as readonly string[]).includes(mode)) return undefined;
+    if (typeof mode !== 'string' || !(PROFILING_MODES as readonly string[]).includes(mode)) {
+      return {
+        cause: `${JACKSON}.databind.exc.InvalidFormatException: Cannot deserialize value of type \`org.apache.flink.runtime.rest.messages.ProfilingInfo$ProfilingMode\` from String ${JSON.stringify(String(mode))}: not one of the values accepted for Enum class: [${PROFILING_MODES.join(', ')}]`,
+      };
+    }
     parsedMode = mode as ProfilingMode;
   }
-  let parsedDuration = 0;
+  let parsedDuration: number;
   if (typeof duration === 'number' && Number.isFinite(duration)) parsedDuration = Math.trunc(duration);
   else if (typeof duration === 'string' && /^[+-]?\d+$/.test(duration.trim())) parsedDuration = Number(duration.trim());
-  else if (duration !== undefined && duration !== null) return undefined;
-  if (Math.abs(parsedDuration) > 2 ** 31 - 1) return undefined; // a Java int
+  else if (duration === undefined || duration === null) return mismatch('Cannot map `null` into type `int` (property "duration")');
+  else return mismatch(`Cannot deserialize value of type \`int\` from ${JSON.stringify(duration)} (property "duration")`);
+  if (Math.abs(parsedDuration) > 2 ** 31 - 1) return mismatch('Numeric value out of range of int (property "duration")'); // a Java int
   return { mode: parsedMode, duration: parsedDuration };
 }
 
-/** Splits the path into decoded segments, without the query and an optional /v1 prefix. */
+/**
+ * The path's segments without the query and an optional /v1 prefix. Like Netty's
+ * QueryStringDecoder the whole path is decoded before the router splits it, so an encoded
+ * `/` (%2F) makes extra segments (no route matches) while an encoded `:` (%3A) stays in its segment.
+ */
 function pathSegments(url: string): string[] | undefined {
   const path = url.split('?')[0] ?? '';
   try {
-    const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segments = decodeURIComponent(path).split('/').filter((s) => s !== '');
     return segments[0] === 'v1' ? segments.slice(1) : segments;
   } catch {
     return undefined;
   }
+}
+
+function badProfilingRequest(cause: string): SimResponse {
+  return restHandlerError(400, BAD_PROFILING_REQUEST, { cause });
+}
+
+function unknownTaskExecutor(id: string): string {
+  return `org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under ${id}.`;
 }
 
 export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim> {
@@ -108,7 +151,13 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
     options.job === null
       ? null
       : { jid: jobIdFor(options.job.name), name: options.job.name, state: options.job.state, startTime: Date.now() - 600_000, endTime: -1 };
-  const serviceOptions = { historySize: options.historySize, failingModes: options.failingModes, clock };
+  const serviceOptions = {
+    historySize: options.historySize,
+    failingModes: options.failingModes,
+    clock,
+    emptyModes: options.lockWithoutContention === true ? (['LOCK'] as ProfilingMode[]) : [],
+  };
+  const assignedTasks = Number.parseInt(options.flinkVersion, 10) >= 2; // Flink 2.x lists them per TaskManager
   const jobManager = new ProfilingService({ ...serviceOptions, resourceId: 'JobManager', role: 'jobmanager', dir: options.jobManager.profilingDir });
   const taskManagers = new Map<string, { info: SimTaskManager; profiler: ProfilingService }>();
   for (const tm of options.taskManagers) {
@@ -136,7 +185,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       if (method === 'GET') return jsonResponse(200, { profilingList: jobManager.list() });
       if (method !== 'POST') return undefined;
       const request = parseProfilingRequest(body);
-      if (request === undefined) return errorResponse(400, BAD_PROFILING_REQUEST);
+      if ('cause' in request) return badProfilingRequest(request.cause);
       const invalid = durationError(request.duration);
       if (invalid !== undefined) return invalid;
       try {
@@ -150,24 +199,33 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       const tm = taskManagers.get(second);
       if (fourth !== undefined) {
         if (method !== 'GET') return undefined;
-        if (tm === undefined) return errorResponse(404, `Failed to transfer file from TaskExecutor ${second} because it was unknown.`);
+        if (tm === undefined) {
+          return restHandlerError(404, `Failed to transfer file from TaskExecutor ${second} because it was unknown.`, {
+            exceptionClass: NOT_FOUND_EXCEPTION,
+            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.AbstractTaskManagerFileHandler.lambda$respondToRequest$0(AbstractTaskManagerFileHandler.java:139)',
+            cause: unknownTaskExecutor(second),
+          });
+        }
         const content = await tm.profiler.readResult(fourth);
         if (content !== undefined) return fileResponse(content);
         return internalServerError(`org.apache.flink.util.FlinkException: Failed to transfer file from TaskExecutor ${second}.`);
       }
       if (method === 'GET') {
-        if (tm === undefined) return errorResponse(404, `Could not find TaskExecutor ${second}`);
+        if (tm === undefined) {
+          return restHandlerError(404, `Could not find TaskExecutor ${second}`, {
+            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.TaskManagerProfilingListHandler.lambda$handleRequest$0(TaskManagerProfilingListHandler.java:84)',
+            cause: unknownTaskExecutor(second),
+          });
+        }
         return jsonResponse(200, { profilingList: tm.profiler.list() });
       }
       if (method !== 'POST') return undefined;
       const request = parseProfilingRequest(body);
-      if (request === undefined) return errorResponse(400, BAD_PROFILING_REQUEST);
+      if ('cause' in request) return badProfilingRequest(request.cause);
       const invalid = durationError(request.duration);
       if (invalid !== undefined) return invalid;
       if (tm === undefined) {
-        return internalServerError(
-          `java.util.concurrent.CompletionException: org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under ${second}.`,
-        );
+        return internalServerError(`java.util.concurrent.CompletionException: ${unknownTaskExecutor(second)}`);
       }
       try {
         return startRun(tm.profiler, request, method, path);
@@ -201,7 +259,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
         case '/jobs/overview':
           return jsonResponse(200, jobsOverview(job, Date.now()));
         case '/taskmanagers':
-          return jsonResponse(200, taskManagersInfo(liveTaskManagers, job, slots));
+          return jsonResponse(200, taskManagersInfo(liveTaskManagers, job, slots, { assignedTasks }));
         case '/jobmanager/config':
           return jsonResponse(200, jobManagerConfig(options.configuration));
       }

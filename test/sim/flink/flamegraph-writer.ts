@@ -16,8 +16,13 @@ export function profileTitle(mode: ProfilingMode): string {
   return TITLES[mode];
 }
 
-/** async-profiler's type choice: mostly-inlined, C1 or interpreted Java frames show as such. */
+/**
+ * async-profiler's type choice: mostly-inlined, C1 or interpreted Java frames show as such. A
+ * frame without samples (only the root of an empty profile) passes the inlined test, 0 * 3 >= 0,
+ * so an empty profile's root line is f(0,0,0,2,'all').
+ */
 export function displayedType(node: ProfileNode): number {
+  if (node.total === 0) return 2;
   if (!node.java) return node.fixedType;
   if (node.inlined * 3 >= node.total && node.inlined > 0) return 2;
   if (node.c1 * 2 >= node.total && node.c1 > 0) return 6;

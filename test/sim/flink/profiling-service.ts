@@ -8,6 +8,7 @@ import { profileFlameGraph } from './flamegraph-writer.ts';
 import { fileTimestamp, type SimClock } from './sim-clock.ts';
 import type { ProcessRole } from './stack-model.ts';
 
+/** As Flink 1.20 / 2.x serialise it: null fields are written as null, and `profilingMode` repeats `mode`. */
 export interface ProfilingInfo {
   status: 'RUNNING' | 'FINISHED' | 'FAILED';
   mode: ProfilingMode | null;
@@ -16,6 +17,7 @@ export interface ProfilingInfo {
   duration: number;
   message: string | null;
   outputFile: string | null;
+  profilingMode: ProfilingMode | null;
 }
 
 /** What async-profiler answers when a mode cannot start on the host. */
@@ -45,6 +47,8 @@ export interface ProfilingServiceOptions {
   dir: string;
   historySize: number;
   failingModes: ProfilingMode[];
+  /** modes whose runs record no samples (e.g. LOCK without contention) */
+  emptyModes?: ProfilingMode[];
   clock: SimClock;
 }
 
@@ -72,7 +76,7 @@ export class ProfilingService {
     }
     const { clock } = this.options;
     const run: Run = {
-      info: { status: 'RUNNING', mode, triggerTime: clock.now(), finishedTime: null, duration, message: null, outputFile: null },
+      info: { status: 'RUNNING', mode, triggerTime: clock.now(), finishedTime: null, duration, message: null, outputFile: null, profilingMode: mode },
       diskFile: null,
     };
     this.history.unshift(run);
@@ -121,7 +125,8 @@ export class ProfilingService {
     const { clock, dir, role, historySize } = this.options;
     const fileName = `${this.resourceId}_${mode}_${fileTimestamp(clock.now())}.html`;
     const diskFile = hostileOutputFile === undefined ? fileName : safeFileName(hostileOutputFile, fileName);
-    const html = profileFlameGraph({ role, mode, seed: this.resourceId, durationSeconds: run.info.duration });
+    const noSamples = this.options.emptyModes?.includes(mode) === true;
+    const html = profileFlameGraph({ role, mode, seed: this.resourceId, durationSeconds: run.info.duration, noSamples });
     try {
       await writeFile(join(dir, diskFile), html);
     } catch (error) {

@@ -333,6 +333,8 @@ export interface ProfileModelOptions {
   /** deterministic seed, e.g. the TaskManager id; different seeds weigh the stacks differently */
   seed: string;
   durationSeconds: number;
+  /** the run recorded nothing (e.g. LOCK without contention): the tree is the bare `all` root */
+  noSamples?: boolean;
 }
 
 /** Samples the stack templates of a role and mode into a frame tree rooted at `all`. */
@@ -344,7 +346,7 @@ export function buildProfileTree(options: ProfileModelOptions): ProfileNode {
     weight: template.weight * (0.6 + 0.8 * random()),
   }));
   const totalWeight = templates.reduce((sum, template) => sum + template.weight, 0);
-  const samples = Math.max(1, Math.round(options.durationSeconds * SAMPLES_PER_SECOND[options.mode] * (0.8 + 0.4 * random())));
+  const samples = options.noSamples === true ? 0 : Math.max(1, Math.round(options.durationSeconds * SAMPLES_PER_SECOND[options.mode] * (0.8 + 0.4 * random())));
   const root = newProfileNode('all', false, 3);
   for (let i = 0; i < samples; i++) {
     let pick = random() * totalWeight;

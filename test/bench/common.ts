@@ -74,10 +74,10 @@ export function runChild(command: string, args: readonly string[], options: Spaw
 }
 
 /** Runs one of the bench's own TypeScript child scripts and returns the JSON it prints last on stdout. */
-export async function runBenchChild<T>(script: string, args: readonly string[], options: SpawnOptions = {}): Promise<T> {
-  const run = await runChild(nodeBin, [path.join(benchDir, script), ...args], options);
+export async function runBenchChild<T>(script: string, args: readonly string[], options: SpawnOptions & { nodeArgs?: string[] } = {}): Promise<T> {
+  const run = await runChild(nodeBin, [...(options.nodeArgs ?? []), path.join(benchDir, script), ...args], options);
   if (run.code !== 0) {
-    throw new Error(`${script} ${args.join(' ')} failed (${run.code ?? run.signal}): ${run.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    throw new Error(`${script} ${args.join(' ')} failed (${run.code ?? run.signal}): ${run.stderr.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' | ')}`);
   }
   const last = run.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as T;

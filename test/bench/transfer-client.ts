@@ -1,27 +1,44 @@
-// Child process of the transfer bench, so the peak RSS measured is the downloader's own.
-// usage: transfer-client.ts direct <url>
-//        transfer-client.ts tunnel <kubeconfig> <namespace> <pod> <port> <path>
-// Prints one JSON line: bytes, ms, rssBeforeBytes, peakRssBytes, rssSamplesBytes.
+// Child process of the transfer bench, so the memory measured is the downloader's own.
+// usage: transfer-client.ts <out-file> direct <url>
+//        transfer-client.ts <out-file> tunnel <kubeconfig> <namespace> <pod> <port> <path>
+// The body is streamed to <out-file>, as the plugin saves artifacts. Run with --expose-gc to also sample
+// the memory still referenced (heap + buffers after a full GC) every 200 ms: a client that buffers what it
+// cannot write yet shows it there, while peak RSS also includes garbage not yet collected.
+// Prints one JSON line (ClientReport).
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.ts';
 import { openPortForward, type Tunnel } from '../../src/kube/port-forward.ts';
 import { peakRssBytes } from './common.ts';
 
-async function download(url: string): Promise<{ bytes: number; ms: number; samples: number[] }> {
-  const samples: number[] = [];
-  const timer = setInterval(() => samples.push(process.memoryUsage.rss()), 20);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function retainedBytes(): number {
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+}
+
+async function download(url: string, outFile: string): Promise<{ bytes: number; ms: number; peakRetainedBytes: number }> {
+  let peakRetainedBytes = 0;
+  const timer = gc ? setInterval(() => (peakRetainedBytes = Math.max(peakRetainedBytes, retainedBytes())), 200) : undefined;
   const started = performance.now();
   try {
     const response = await fetch(url);
     if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status} from ${url}`);
     let bytes = 0;
-    for await (const chunk of response.body) bytes += (chunk as Uint8Array).byteLength;
-    return { bytes, ms: performance.now() - started, samples };
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    body.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+    await pipeline(body, createWriteStream(outFile));
+    return { bytes, ms: performance.now() - started, peakRetainedBytes };
   } finally {
     clearInterval(timer);
   }
 }
 
-const [mode, ...args] = process.argv.slice(2);
+const [outFile = '', mode, ...args] = process.argv.slice(2);
 let tunnel: Tunnel | undefined;
 let url: string;
 if (mode === 'direct') {
@@ -34,10 +51,12 @@ if (mode === 'direct') {
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
-const rssBeforeBytes = process.memoryUsage.rss();
-const result = await download(url);
+const retainedBeforeBytes = gc ? retainedBytes() : 0;
+const result = await download(url, outFile);
 const error = tunnel?.lastError();
 await tunnel?.close();
 if (error) throw new Error(`tunnel error: ${error}`);
-process.stdout.write(`${JSON.stringify({ bytes: result.bytes, ms: result.ms, rssBeforeBytes, peakRssBytes: peakRssBytes(), rssSamplesBytes: result.samples })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bytes: result.bytes, ms: result.ms, peakRssBytes: peakRssBytes(), retainedBeforeBytes, peakRetainedBytes: result.peakRetainedBytes })}\n`,
+);
 process.exit(0);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScenarioSpec } from '../sim/types.ts';
 import { startScenario, type Scenario } from '../sim/scenario.ts';
-import { runCli, type CliOptions, type CliResult } from '../support/cli.ts';
+import { pluginCommand, runCli, runCommand, type CliOptions, type CliResult } from '../support/cli.ts';
 
 const FAST = 20; // simulated profiler clock speed-up
 
@@ -276,6 +276,40 @@ describe('profile survives Flink REST faults', () => {
     assert.match(r.stdout + r.stderr, /refusing the file name "\.\.\/\.\.\/escaped\.html"/);
     assert.equal(existsSync(path.join(env.out, '..', 'escaped.html')), false);
     assert.deepEqual(allFiles(env.out), []);
+  });
+});
+
+/** What a terminal would show, without colour and cursor control sequences. */
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+describe('on a terminal', () => {
+  it('shows one spinner with the countdown and each target, then the result', async (t) => {
+    if (!existsSync('/usr/bin/script')) return t.skip('util-linux script(1) is not installed');
+    const env = await withScenario({ ...sampleJob(), clockSpeed: 1 }, t);
+    const { command, args } = pluginCommand();
+    const line = [command, ...args, 'profile', 'sample-job', '-d', '2', '--no-analysis', '--output-dir', env.out].map((w) => `'${w}'`).join(' ');
+    // script(1) gives the plugin a pseudo-terminal, as a user's shell would; stty gives it a size.
+    const r = await runCommand('script', ['-q', '-e', '-c', `stty cols 120 rows 40; ${line}`, '/dev/null'], { KUBECONFIG: env.scenario.kubeconfigPath, TERM: 'xterm' });
+    assert.equal(r.code, 0, r.stdout.slice(-2000));
+    const screen = stripAnsi(r.stdout);
+    assert.match(r.stdout, /\u001b\[\?25l/, 'the spinner hides the cursor');
+    assert.match(screen, /ITIMER for 2s │ \ds left │ ● sample-job-taskmanager-1-1  ● sample-job-taskmanager-1-2/);
+    assert.match(screen, /ITIMER profile of sample-job \(2s, 2\/2 saved\)/);
+    assert.doesNotMatch(screen, /^\d\d:\d\d:\d\d /m, 'no log lines on a terminal');
+  });
+
+  it('a terminal without a size gets plain lines instead of a spinner that cannot measure itself', async (t) => {
+    if (!existsSync('/usr/bin/script')) return t.skip('util-linux script(1) is not installed');
+    const env = await withScenario(sampleJob({ taskManagers: 1 }), t);
+    const { command, args } = pluginCommand();
+    const line = [command, ...args, 'profile', 'sample-job', '-d', '1', '--no-analysis', '--output-dir', env.out].map((w) => `'${w}'`).join(' ');
+    const r = await runCommand('script', ['-q', '-e', '-c', `stty cols 0 rows 0; ${line}`, '/dev/null'], { KUBECONFIG: env.scenario.kubeconfigPath, TERM: 'xterm' }, 60_000);
+    assert.equal(r.code, 0, r.stdout.slice(-2000));
+    assert.match(stripAnsi(r.stdout), /^\d\d:\d\d:\d\d sample-job-taskmanager-1-1: saved/m);
+    assert.doesNotMatch(r.stdout, /\u001b\[\?25l/, 'no spinner');
+    assert.ok(r.stdout.length < 20_000, `bounded output (${r.stdout.length} bytes)`);
   });
 });
 

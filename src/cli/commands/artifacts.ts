@@ -32,7 +32,7 @@ export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Pr
   // --analyze alone analyses the newest file of each target.
   const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
   const cluster = await ctx.connect();
-  const progress = await createProgress({ stream: ctx.stderr, tty: ctx.stderr.isTTY === true, quiet: ctx.options.quiet, chalk: ctx.chalk });
+  const progress = await createProgress({ stream: ctx.stderr, quiet: ctx.options.quiet, chalk: ctx.chalk });
   const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
   let result: ArtifactsResult;
   try {

@@ -29,7 +29,7 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
   const searchDirs = resolveSearchDirs(args.searchDirs, env);
   const deployment = resolveDeploymentName(args.deployment, env);
   const cluster = await ctx.connect();
-  const progress = await createProgress({ stream: ctx.stderr, tty: ctx.stderr.isTTY === true, quiet: ctx.options.quiet, chalk });
+  const progress = await createProgress({ stream: ctx.stderr, quiet: ctx.options.quiet, chalk });
   const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
   let result: ProfileResult;
   try {

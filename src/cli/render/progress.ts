@@ -12,14 +12,21 @@ export interface ProgressRenderer {
 
 export interface ProgressOptions {
   stream: NodeJS.WriteStream;
-  tty: boolean;
   quiet: boolean;
   chalk: ChalkInstance;
 }
 
+/**
+ * A spinner needs a terminal with a width: a pseudo-terminal that reports 0 columns (script(1),
+ * some CI runners, editor shells) makes ora redraw without end, so it gets plain lines too.
+ */
+export function canSpin(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && (stream.columns ?? 0) > 0;
+}
+
 export async function createProgress(options: ProgressOptions): Promise<ProgressRenderer> {
   if (options.quiet) return { emit: () => {}, stop: () => {} };
-  if (!options.tty) return plainProgress(options);
+  if (!canSpin(options.stream)) return plainProgress(options);
   const { default: ora } = await import('ora');
   return spinnerProgress(options, ora({ stream: options.stream, discardStdin: false }));
 }
@@ -53,7 +60,10 @@ function spinnerProgress({ chalk, stream }: ProgressOptions, spinner: Ora): Prog
           break;
         case 'target':
           states.set(event.label, event.state);
-          if (event.state === 'failed' && event.message) spinner.clear(), stream.write(`${chalk.red('✗')} ${event.label}: ${event.message}\n`);
+          if (event.state === 'failed' && event.message) {
+            spinner.clear();
+            stream.write(`${chalk.red('✗')} ${event.label}: ${event.message}\n`);
+          }
           break;
         case 'countdown':
           countdown = event.remainingSeconds > 0 ? `${event.remainingSeconds}s left` : 'finishing';

@@ -140,6 +140,16 @@ describe('profile flame graphs', () => {
     for (const name of ['java/lang/Object.wait', 'jdk/internal/misc/Unsafe.park', 'epoll_wait']) assert.ok(wall.some((f) => f.title === name), name);
   });
 
+  it('writes a profile without samples as a bare root of type 2, in both layouts', () => {
+    const options = { role: 'taskmanager', mode: 'LOCK', seed: 'tm', durationSeconds: 1, noSamples: true } as const;
+    const v2 = profileFlameGraph(options);
+    const v3 = profileFlameGraph({ ...options, format: 'v3' });
+    assert.deepEqual(v2.split('\n').filter((line) => line.startsWith('f(')), ["f(0,0,0,2,'all')"]);
+    assert.ok(v2.includes('const levels = Array(1);'));
+    assert.deepEqual(readV3(v3), readV2(v2));
+    assert.deepEqual(readV2(v2), [{ level: 0, left: 0, width: 0, type: 2, title: 'all' }]);
+  });
+
   it('is deterministic per seed, differs between seeds and scales samples with the duration', () => {
     const page = (seed: string, durationSeconds: number) => profileFlameGraph({ role: 'taskmanager', mode: 'ITIMER', seed, durationSeconds });
     assert.equal(page('tm-1', 10), page('tm-1', 10));

@@ -141,7 +141,49 @@ describe('Flink simulator', () => {
     assert.deepEqual(ids, [STANDALONE_TM]);
     const list = await call(sim, 'GET', tmPath(NATIVE_TM));
     assert.equal(list.status, 404);
-    assert.ok(list.json.errors[0].includes(`Could not find TaskExecutor ${NATIVE_TM}`));
+    assert.equal(list.json.errors.length, 1);
+    assert.ok(list.json.errors[0].startsWith(`org.apache.flink.runtime.rest.handler.RestHandlerException: Could not find TaskExecutor ${NATIVE_TM}\n\tat `));
+    const post = await call(sim, 'POST', tmPath(NATIVE_TM), { mode: 'ITIMER', duration: 1 });
+    assert.equal(post.status, 500);
+    assert.equal(post.json.errors[0], 'Internal server error.');
+    assert.ok(post.json.errors[1].includes(`UnknownTaskExecutorException: No TaskExecutor registered under ${NATIVE_TM}.`));
+    const file = await call(sim, 'GET', `${tmPath(NATIVE_TM)}/${NATIVE_TM}_ITIMER_2000-01-01_00_00_00.html`);
+    assert.equal(file.status, 404);
+    assert.ok(file.json.errors[0].startsWith(`org.apache.flink.runtime.rest.NotFoundException: Failed to transfer file from TaskExecutor ${NATIVE_TM} because it was unknown.\n\tat `));
+  });
+
+  it('writes ProfilingInfo like Flink: null fields as null, profilingMode next to mode', async (t) => {
+    const { sim } = await start(t);
+    const started = await call(sim, 'POST', '/jobmanager/profiler', { mode: 'WALL', duration: 1 });
+    assert.equal(started.json.profilingMode, 'WALL');
+    assert.ok(started.text.includes('"finishedTime":null'), started.text);
+    assert.ok(started.text.includes('"message":null'), started.text);
+    assert.ok(started.text.includes('"outputFile":null'), started.text);
+    const ended = await profile(sim, tmPath(STANDALONE_TM), 'LOCK');
+    assert.equal(ended.profilingMode, 'LOCK');
+    assert.equal(ended.mode, 'LOCK');
+    const noMode = await call(sim, 'POST', tmPath(NATIVE_TM), { duration: 1 });
+    assert.ok(noMode.text.includes('"mode":null') && noMode.text.includes('"profilingMode":null'), noMode.text);
+  });
+
+  it('lists assignedTasks per TaskManager only for Flink 2.x', async (t) => {
+    const old = await start(t);
+    for (const tm of (await call(old.sim, 'GET', '/taskmanagers')).json.taskmanagers) assert.ok(!('assignedTasks' in tm));
+    const { sim } = await start(t, { flinkVersion: '2.3.0', configuration: { 'taskmanager.numberOfTaskSlots': '2' } });
+    const items = (await call(sim, 'GET', '/taskmanagers')).json.taskmanagers;
+    assert.deepEqual(items.map((tm: any) => tm.assignedTasks), [2, 2]);
+  });
+
+  it('writes an empty LOCK profile with the root line of type 2 when there is no contention', async (t) => {
+    const { sim } = await start(t, { lockWithoutContention: true });
+    const lock = await profile(sim, tmPath(NATIVE_TM), 'LOCK');
+    assert.equal(lock.status, 'FINISHED');
+    const html = (await call(sim, 'GET', `${tmPath(NATIVE_TM)}/${encodeURIComponent(lock.outputFile)}`)).text;
+    assert.deepEqual(html.split('\n').filter((line) => line.startsWith('f(')), ["f(0,0,0,2,'all')"]);
+    assert.match(html, /const levels = Array\(1\);/);
+    const wall = await profile(sim, tmPath(NATIVE_TM), 'WALL');
+    const wallHtml = (await call(sim, 'GET', `${tmPath(NATIVE_TM)}/${encodeURIComponent(wall.outputFile)}`)).text;
+    assert.match(wallHtml, /^f\(0,0,[1-9]\d*,3,'all'\)$/m, 'other modes still record samples');
   });
 
   it('fails modes the host cannot profile with async-profiler\'s messages, and a missing mode with an NPE', async (t) => {
@@ -165,14 +207,26 @@ describe('Flink simulator', () => {
     assert.deepEqual(await readdir(jobManagerDir), []);
   });
 
-  it('checks the body like Flink: bad types are 400, no body means duration 0', async (t) => {
+  it('checks the body like Flink: bad types and a missing duration are 400 RestHandlerExceptions', async (t) => {
     const { sim } = await start(t, { durationMax: 60 });
-    assert.equal((await call(sim, 'POST', '/jobmanager/profiler', { mode: 'ITIMER', duration: 'soon' })).status, 400);
-    assert.equal((await call(sim, 'POST', '/jobmanager/profiler', '[1]')).status, 400);
-    const empty = await call(sim, 'POST', '/jobmanager/profiler', '');
-    assert.equal(empty.status, 500);
-    assert.equal(empty.json.errors[0], 'Internal server error.');
-    assert.ok(empty.json.errors[1].includes('`duration` must be set between (0s, 60s].'));
+    for (const body of [{ mode: 'ITIMER', duration: 'soon' }, '[1]', '', { mode: 'ITIMER' }, { mode: 'ITIMER', duration: null }]) {
+      for (const path of ['/jobmanager/profiler', tmPath(NATIVE_TM)]) {
+        const result = await call(sim, 'POST', path, body);
+        assert.equal(result.status, 400, `${path} ${JSON.stringify(body)}`);
+        assert.equal(result.json.errors.length, 1);
+        const [text] = result.json.errors;
+        assert.ok(
+          text.startsWith('org.apache.flink.runtime.rest.handler.RestHandlerException: Request did not match expected format ProfilingRequestBody.\n'),
+          text,
+        );
+        assert.match(text, /^\tat org\.apache\.flink\./m);
+      }
+    }
+    const zero = await call(sim, 'POST', '/jobmanager/profiler', { mode: 'ITIMER', duration: 0 });
+    assert.equal(zero.status, 500);
+    assert.equal(zero.json.errors[0], 'Internal server error.');
+    assert.ok(zero.json.errors[1].startsWith('<Exception on server side:\n'));
+    assert.ok(zero.json.errors[1].includes('`duration` must be set between (0s, 60s].'));
     const tooLong = await call(sim, 'POST', tmPath(NATIVE_TM), { mode: 'ITIMER', duration: 61 });
     assert.equal(tooLong.status, 500);
     assert.ok(tooLong.json.errors[1].includes('`duration` must be set between (0s, 60s].'));
@@ -196,14 +250,19 @@ describe('Flink simulator', () => {
     assert.ok(missing.json.errors[1].includes(`Failed to transfer file from TaskExecutor ${NATIVE_TM}.`));
   });
 
-  it('downloads use only the last path segment of the file name', async (t) => {
+  it('splits an encoded / in a file name into segments, so the router answers 404', async (t) => {
     const { sim } = await start(t);
     const entry = await profile(sim, '/jobmanager/profiler');
-    const traversal = await call(sim, 'GET', `/jobmanager/profiler/${encodeURIComponent(`../../etc/${entry.outputFile}`)}`);
-    assert.equal(traversal.status, 200);
-    assert.ok(traversal.text.includes("f(0,0,"));
-    const outside = await call(sim, 'GET', `/jobmanager/profiler/${encodeURIComponent('../../etc/passwd')}`);
-    assert.equal(outside.status, 404);
+    for (const name of [`../../etc/${entry.outputFile}`, '../../etc/passwd', `../${entry.outputFile}`]) {
+      for (const base of ['/jobmanager/profiler', tmPath(NATIVE_TM)]) {
+        const path = `${base}/${encodeURIComponent(name)}`;
+        const result = await call(sim, 'GET', path);
+        assert.equal(result.status, 404, path);
+        assert.deepEqual(result.json, { errors: [`Not found: ${path}`] });
+      }
+    }
+    const direct = await call(sim, 'GET', `/jobmanager/profiler/${encodeURIComponent(entry.outputFile)}`);
+    assert.equal(direct.status, 200);
   });
 
   it('keeps historySize runs per process and deletes the files of dropped runs', async (t) => {
@@ -229,8 +288,10 @@ describe('Flink simulator', () => {
     assert.deepEqual(files, ['a'.repeat(200), 'bad_name_.html', 'x'].sort());
     assert.deepEqual((await readdir(root)).sort(), rootBefore);
     const traversal = await call(sim, 'GET', `/jobmanager/profiler/${encodeURIComponent('../../x')}`);
-    assert.equal(traversal.status, 200);
-    assert.equal(traversal.text, await readFile(join(jobManagerDir, 'x'), 'utf8'));
+    assert.equal(traversal.status, 404, 'the router splits the encoded / into segments');
+    const written = await call(sim, 'GET', '/jobmanager/profiler/x');
+    assert.equal(written.status, 200);
+    assert.equal(written.text, await readFile(join(jobManagerDir, 'x'), 'utf8'));
     const next = await profile(sim, '/jobmanager/profiler');
     assert.match(next.outputFile, /^JobManager_ITIMER_/, 'the fault was used up');
   });

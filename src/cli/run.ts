@@ -31,6 +31,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           .option('search-dirs', { type: 'string', describe: 'pod folders for the exec fallback (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
           .option('via', { choices: ['port-forward'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API' })
           .option('analysis', { type: 'boolean', default: true, describe: 'analyse the flame graphs once saved (--no-analysis skips it)' })
+          .option('open', { type: 'boolean', default: false, describe: 'open the saved flame graphs in the browser' })
           .example('$0 profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'),
       run(async (ctx, a) => {
         const { runProfile } = await import('./commands/profile.ts');
@@ -44,6 +45,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
           via: String(a.via),
           analysis: a.analysis !== false,
+          open: a.open === true,
           analysisArgs: analysisArgs(a),
         });
       }) as never,

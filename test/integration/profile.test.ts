@@ -1,7 +1,7 @@
 // `kubectl squirrly profile` end to end against the simulated cluster: the real CLI in a child
 // process, real client-node over HTTPS/WebSocket, the Flink REST simulator behind the port-forward.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScenarioSpec } from '../sim/types.ts';
 import { startScenario, type Scenario } from '../sim/scenario.ts';
-import { pluginCommand, runCli, runCommand, type CliOptions, type CliResult } from '../support/cli.ts';
+import { pluginCommand, repoRoot, runCli, runCommand, type CliOptions, type CliResult } from '../support/cli.ts';
 
 const FAST = 20; // simulated profiler clock speed-up
 
@@ -41,6 +41,15 @@ async function withScenario(spec: ScenarioSpec, t?: { after(fn: () => Promise<vo
 const sampleJob = (extra: Partial<NonNullable<ScenarioSpec['deployments']>[number]> = {}): ScenarioSpec => ({
   deployments: [{ name: 'sample-job', namespace: 'squirrly', taskManagers: 2, ...extra }],
 });
+
+/** The opener runs detached, so its effect may land just after the plugin exits. */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function htmlFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.html')) : [];
@@ -87,6 +96,19 @@ describe('profile on a healthy deployment', () => {
     assert.equal(doc.targets[0].status, 'saved');
     assert.equal(doc.targets[0].via, 'rest');
     assert.ok(existsSync(doc.targets[0].file));
+  });
+
+  it('--open hands each saved flame graph to the desktop opener', async () => {
+    const bin = path.join(env.out, 'fake-bin');
+    const log = path.join(env.out, 'opened.log');
+    mkdirSync(bin);
+    // A stand-in for xdg-open: records what it was asked to open.
+    writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> '${log}'\n`, { mode: 0o755 });
+    const r = await env.profile(['sample-job', '-d', '1', '--no-analysis', '--open', '-o', 'json'], { env: { PATH: [bin, path.join(repoRoot, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter) } });
+    assert.equal(r.code, 0, r.stderr);
+    const files = JSON.parse(r.stdout).targets.map((t: { file: string }) => t.file).sort();
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length === 2);
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), files);
   });
 
   it('takes defaults from the old Job environment variables', async () => {

@@ -3,7 +3,7 @@
 const COMMANDS = ['profile', 'artifacts', 'analyze', 'doctor', 'version'];
 const FLAGS: Record<string, string[]> = {
   '': ['--kubeconfig', '--context', '--namespace', '--output', '--no-color', '--quiet', '--verbose', '--request-timeout', '--help'],
-  profile: ['--type', '--duration', '--taskmanager', '--jobmanager', '--output-dir', '--search-dirs', '--via', '--provider', '--model', '--base-url', '--prompt-file', '--redact', '--no-analysis'],
+  profile: ['--type', '--duration', '--taskmanager', '--jobmanager', '--output-dir', '--search-dirs', '--via', '--provider', '--model', '--base-url', '--prompt-file', '--redact', '--no-analysis', '--open'],
   artifacts: ['--download', '--latest', '--all', '--limit', '--analyze', '--output-dir', '--search-dirs', '--provider', '--model', '--base-url', '--prompt-file', '--redact'],
   analyze: ['--provider', '--model', '--base-url', '--prompt-file', '--redact'],
   doctor: [],

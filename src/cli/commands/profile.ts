@@ -19,6 +19,8 @@ export interface ProfileArgs {
   via: string;
   /** false with --no-analysis */
   analysis: boolean;
+  /** --open: show the flame graphs in the browser */
+  open: boolean;
   analysisArgs: AnalysisArgs;
 }
 
@@ -66,6 +68,8 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
     const first = result.targets.find((t) => t.message);
     throw new SquirrlyError(`no flame graph was saved${first ? `: ${first.label}: ${first.message}` : ''}`, first?.hint ? { hint: first.hint } : {});
   }
+
+  if (args.open) await openSaved(ctx, saved.map((t) => t.path!));
 
   // Step 8: the artifacts are on disk; analysis can only add to them.
   let analysis: AnalysisJson | null = null;
@@ -115,6 +119,13 @@ function printText(ctx: CommandContext, result: ProfileResult): void {
       if (t.hint) stdout.write(`    ${chalk.yellow('hint:')} ${t.hint}\n`);
     }
   }
+}
+
+async function openSaved(ctx: CommandContext, files: string[]): Promise<void> {
+  const { openInBrowser } = await import('../open-in-browser.ts');
+  const { opened, failed } = await openInBrowser(files);
+  if (opened.length < files.length && failed.length === 0) ctx.stderr.write(`opened the first ${opened.length} of ${files.length} flame graphs\n`);
+  for (const f of failed) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} could not open ${f.file} (${f.reason}); open it in a browser yourself\n`);
 }
 
 function relative(p: string): string {

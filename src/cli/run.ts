@@ -29,7 +29,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           .option('jobmanager', { type: 'boolean', default: false, describe: 'also profile the JobManager (alone when no --taskmanager is given)' })
           .option('output-dir', { type: 'string', default: './squirrly-artifacts', describe: 'where artifacts land, under <namespace>/<deployment>/' })
           .option('search-dirs', { type: 'string', describe: 'pod folders for the exec fallback (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
-          .option('via', { choices: ['port-forward'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API' })
+          .option('via', { choices: ['port-forward', 'proxy'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API: a port-forward to the JobManager (pods/portforward), or the API server\'s service proxy to <name>-rest (services/proxy)' })
           .option('analysis', { type: 'boolean', default: true, describe: 'analyse the flame graphs once saved (--no-analysis skips it)' })
           .option('open', { type: 'boolean', default: false, describe: 'open the saved flame graphs in the browser' })
           .example('$0 profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'),

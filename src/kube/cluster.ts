@@ -109,6 +109,23 @@ export class KubeCluster {
     return list.items;
   }
 
+  /** The ports of a Service (name, port, targetPort); undefined when it does not exist. */
+  async getServicePorts(name: string, namespace = this.namespace): Promise<Array<{ name?: string; port: number; targetPort?: number | string }> | undefined> {
+    const { CoreV1Api } = await import('./client-node.ts');
+    const api = this.config.kc.makeApiClient(CoreV1Api);
+    try {
+      const service = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => api.readNamespacedService({ name, namespace }));
+      return (service.spec?.ports ?? []).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        port: p.port,
+        ...(p.targetPort !== undefined ? { targetPort: p.targetPort as number | string } : {}),
+      }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   /** SelfSubjectAccessReview: may the current user do this? */
   async canI(check: AccessCheck, namespace = this.namespace): Promise<{ allowed: boolean; reason?: string }> {
     const { AuthorizationV1Api } = await import('./client-node.ts');

@@ -12,7 +12,6 @@ import { mapTaskManagersToPods, type MappedTaskManager } from '../flink/taskmana
 import type { DashboardConfig, TaskManagerInfo } from '../flink/types.ts';
 import type { KubeCluster } from '../kube/cluster.ts';
 import type { V1Pod } from '../kube/client-node.ts';
-import { openPortForward, type Tunnel } from '../kube/port-forward.ts';
 import { scanPod, usableSearchDir } from './artifact-scan.ts';
 import { mergeRuns, selectDownloads, type ArtifactRun, type DownloadRequest, type ScannedPod, type TargetHistory } from './artifact-listing.ts';
 import { mapSettled } from './concurrency.ts';
@@ -21,6 +20,7 @@ import type { Emit, ProfileEvent } from './events.ts';
 import { fetchArtifact } from './fetch-artifact.ts';
 import { isRunningAndReady } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 
 export interface ArtifactsOptions {
   deployment: string;
@@ -28,6 +28,8 @@ export interface ArtifactsOptions {
   searchDirs: string[];
   outputDir: string;
   download: DownloadRequest;
+  /** how to reach the Flink REST API; default port-forward */
+  via?: RestVia;
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -69,7 +71,7 @@ export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOpti
   const pods = await cluster.listPods(`app=${name}`);
   const jobManager = pods.find((p) => p.metadata?.labels?.component === 'jobmanager' && isRunningAndReady(p))?.metadata?.name;
 
-  const rest = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, emit);
+  const rest = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit);
   try {
     const history = rest.client ? await readHistories(rest.client, pods, jobManager!, options, emit).catch(historyUnavailable) : { histories: [], taskManagers: [] };
     if (history.problem) rest.status = { available: false, ...history.problem };
@@ -116,12 +118,12 @@ function effectiveSearchDirs(facts: DeploymentFacts, searchDirs: string[], warni
 
 interface RestAccess {
   client?: FlinkRestClient;
-  tunnel?: Tunnel;
+  tunnel?: RestTransport;
   flinkVersion?: string;
   status: ArtifactsResult['rest'];
 }
 
-async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, emit: Emit<ProfileEvent>): Promise<RestAccess> {
+async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit<ProfileEvent>): Promise<RestAccess> {
   const { name, namespace } = facts;
   if (!enabled) {
     return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history; only the pod disks were scanned`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
@@ -129,18 +131,19 @@ async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: b
   if (!jobManager) {
     return { status: { available: false, problem: `no running and ready JobManager pod for ${name}, so the REST history is unavailable; only the pod disks were scanned`, hint: `check the pods: kubectl get pods -n ${namespace} -l app=${name}` } };
   }
-  emit({ type: 'step', message: `opening a port-forward to ${jobManager}:${facts.restPort}` });
-  let tunnel: Tunnel | undefined;
+  emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${jobManager}:${facts.restPort}` });
+  let tunnel: RestTransport | undefined;
   try {
-    tunnel = await openPortForward(cluster.config.kc, namespace, jobManager, facts.restPort);
+    tunnel = await openRestTransport(cluster, facts, via, jobManager);
     const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs });
     const config = await client.get<DashboardConfig>('/config');
     const flinkVersion = config['flink-version'];
     return { client, tunnel, ...(flinkVersion ? { flinkVersion } : {}), status: { available: true } };
   } catch (err) {
-    const detail = tunnel?.lastError() ?? (err instanceof Error ? err.message : String(err));
+    const problem = await tunnel?.diagnose();
+    const detail = problem?.message ?? tunnel?.lastError() ?? (err instanceof Error ? err.message : String(err));
     await tunnel?.close();
-    return { status: { available: false, problem: `cannot reach the Flink REST API of ${name} (${detail}); only the pod disks were scanned`, hint: `check the JobManager: kubectl logs -n ${namespace} ${jobManager}` } };
+    return { status: { available: false, problem: `cannot reach the Flink REST API of ${name} (${detail}); only the pod disks were scanned`, hint: problem?.hint ?? `check the JobManager: kubectl logs -n ${namespace} ${jobManager}` } };
   }
 }
 

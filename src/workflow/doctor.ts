@@ -7,11 +7,11 @@ import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
 import type { DashboardConfig, ProfilingInfoList } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { FlinkDeploymentObject, KubeCluster } from '../kube/cluster.ts';
-import { openPortForward } from '../kube/port-forward.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -38,6 +38,8 @@ export interface DoctorOptions {
   deployment?: string;
   connect: () => Promise<KubeCluster>;
   env: NodeJS.ProcessEnv;
+  /** how `profile` will reach the Flink REST API; default port-forward */
+  via?: RestVia;
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
@@ -167,7 +169,7 @@ function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
   return add('flink-version', 'Flink version', 'pass', `${version.text} (the profiler needs 1.19+)`);
 }
 
-async function restChecks(cluster: KubeCluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add): Promise<void> {
+async function restChecks(cluster: KubeCluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward'): Promise<void> {
   const { name, namespace, restPort } = facts;
   let pod: string;
   try {
@@ -176,21 +178,21 @@ async function restChecks(cluster: KubeCluster, facts: DeploymentFacts, profiler
     add('rest', 'Flink REST', 'fail', messageOf(err), hintOf(err));
     return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
   }
-  let tunnel;
+  let tunnel: RestTransport;
   try {
-    tunnel = await openPortForward(cluster.config.kc, namespace, pod, restPort);
+    tunnel = await openRestTransport(cluster, facts, via, pod);
   } catch (err) {
-    add('rest', 'Flink REST', 'fail', `cannot open a port-forward to ${pod}:${restPort}: ${messageOf(err)}`, hintOf(err));
+    add('rest', 'Flink REST', 'fail', via === 'proxy' ? `cannot use the service proxy to ${name}-rest: ${messageOf(err)}` : `cannot open a port-forward to ${pod}:${restPort}: ${messageOf(err)}`, hintOf(err));
     return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
   }
   try {
     const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs, attempts: 1 });
     try {
       const config = await client.get<DashboardConfig>('/config');
-      add('rest', 'Flink REST', 'pass', `reachable through a port-forward to ${pod}:${restPort} (Flink ${config['flink-version'] ?? '?'})`);
+      add('rest', 'Flink REST', 'pass', `reachable through ${tunnel.route} (Flink ${config['flink-version'] ?? '?'})`);
     } catch (err) {
-      const detail = tunnel.lastError();
-      add('rest', 'Flink REST', 'fail', `no answer through the port-forward to ${pod}:${restPort}: ${detail ?? messageOf(err)}`, `check rest.port (${restPort}) and the JobManager: kubectl logs -n ${namespace} ${pod}`);
+      const problem = await tunnel.diagnose();
+      add('rest', 'Flink REST', 'fail', `no answer through ${tunnel.route.replace(/^a /, 'the ')}: ${problem?.message ?? tunnel.lastError() ?? messageOf(err)}`, problem?.hint ?? `check rest.port (${restPort}) and the JobManager: kubectl logs -n ${namespace} ${pod}`);
       return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
     }
     if (!profilerExpected) return void add('profiler-routes', 'profiler routes', 'skip', 'needs Flink 1.19+ with rest.profiling.enabled');

@@ -10,7 +10,6 @@ import { mapTaskManagersToPods } from '../flink/taskmanager-pods.ts';
 import type { ClusterOverview, DashboardConfig, JobDetails, ProfilingInfo, TaskManagerInfo } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { KubeCluster } from '../kube/cluster.ts';
-import { openPortForward, type Tunnel } from '../kube/port-forward.ts';
 import { sleep } from '../sleep.ts';
 import { mapSettled } from './concurrency.ts';
 import { checkDeployment, checkDuration, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
@@ -19,6 +18,7 @@ import { fetchArtifact } from './fetch-artifact.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { failureAdvice, runningElsewhere } from './run-messages.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 import { planTargets, type PlannedTarget } from './targets.ts';
 
 export interface ProfileOptions {
@@ -30,6 +30,8 @@ export interface ProfileOptions {
   outputDir: string;
   /** extra folders in the pods for the exec fallback (PROFILER_OUTPUT_DIR) */
   searchDirs: string[];
+  /** how to reach the Flink REST API; default port-forward */
+  via?: RestVia;
   /** parallel triggers/downloads */
   concurrency?: number;
   /** how long past the duration a run may take to finish; default max(15 s, 20%) */
@@ -72,8 +74,9 @@ export async function profileDeployment(cluster: KubeCluster, options: ProfileOp
   checkDuration(options.duration, facts.durationMax);
 
   const pods = await findFlinkPods(cluster, name);
-  emit({ type: 'step', message: `opening a port-forward to ${pods.jobManager.name}:${facts.restPort}` });
-  const tunnel = await openPortForward(cluster.config.kc, cluster.namespace, pods.jobManager.name, facts.restPort);
+  const via = options.via ?? 'port-forward';
+  emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${pods.jobManager.name}:${facts.restPort}` });
+  const tunnel = await openRestTransport(cluster, facts, via, pods.jobManager.name);
   try {
     const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs, ...(signal ? { signal } : {}) });
     const flinkVersion = await readCluster(client, facts, tunnel, emit);
@@ -83,7 +86,7 @@ export async function profileDeployment(cluster: KubeCluster, options: ProfileOp
 
     await refuseBusyTargets(client, targets, facts);
     const dir = artifactDir(options.outputDir, cluster.namespace, name);
-    const outcomes = await runTargets(client, cluster, targets, facts, { ...options, dir }, emit);
+    const outcomes = await runTargets(client, cluster, targets, facts, { ...options, dir, transport: tunnel }, emit);
     return {
       namespace: cluster.namespace,
       deployment: name,
@@ -99,14 +102,14 @@ export async function profileDeployment(cluster: KubeCluster, options: ProfileOp
 }
 
 /** GET /config, /overview, /jobs/overview and the JobManager's profiler list (404 = disabled). */
-async function readCluster(client: FlinkRestClient, facts: DeploymentFacts, tunnel: Tunnel, emit: Emit<ProfileEvent>): Promise<string | undefined> {
+async function readCluster(client: FlinkRestClient, facts: DeploymentFacts, tunnel: RestTransport, emit: Emit<ProfileEvent>): Promise<string | undefined> {
   let config: DashboardConfig;
   try {
     config = await client.get<DashboardConfig>('/config');
   } catch (err) {
-    const detail = tunnel.lastError();
-    throw new SquirrlyError(`cannot reach the Flink REST API of ${facts.name} through the port-forward${detail ? `: ${detail}` : ''}`, {
-      hint: `check rest.port (${facts.restPort}) and the JobManager: kubectl logs -n ${facts.namespace} -l app=${facts.name},component=jobmanager`,
+    const problem = await tunnel.diagnose();
+    throw new SquirrlyError(`cannot reach the Flink REST API of ${facts.name} through ${tunnel.route}${problem ? `: ${problem.message}` : ''}`, {
+      hint: problem?.hint ?? `check rest.port (${facts.restPort}) and the JobManager: kubectl logs -n ${facts.namespace} -l app=${facts.name},component=jobmanager`,
       cause: err,
     });
   }
@@ -160,6 +163,7 @@ async function refuseBusyTargets(client: FlinkRestClient, targets: PlannedTarget
 
 interface RunContext extends ProfileOptions {
   dir: string;
+  transport: RestTransport;
 }
 
 async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit<ProfileEvent>): Promise<TargetOutcome[]> {
@@ -181,6 +185,13 @@ async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets
       outcomes[i]!.triggerTime = info.triggerTime;
       emit({ type: 'target', label: t.label, state: 'running' });
     } catch (err) {
+      // a refusal of the transport itself (e.g. services/proxy allowed for get but not create)
+      const refused = err instanceof FlinkRestError && (err.status === 401 || err.status === 403) ? await ctx.transport.diagnose() : undefined;
+      if (refused) {
+        Object.assign(outcomes[i]!, { message: refused.message, ...(refused.hint ? { hint: refused.hint } : {}) });
+        emit({ type: 'target', label: t.label, state: 'failed', message: refused.message });
+        return;
+      }
       const message = err instanceof FlinkRestError && err.text.includes('still under profiling')
         ? `${t.label} is already being profiled by someone else`
         : err instanceof FlinkRestError && err.text.includes('must be set between')

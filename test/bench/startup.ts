@@ -1,7 +1,8 @@
 // 1. Startup: the single executable's `--help` and `version` against `kubectl version --client`,
 // interleaved so that load from other processes hits all three alike.
 import { existsSync } from 'node:fs';
-import { fmtMs, fmtRatio, median, percentile, runChild, type Section } from './common.ts';
+import path from 'node:path';
+import { fmtMs, fmtRatio, median, percentile, repoRoot, runChild, type Section } from './common.ts';
 
 export const KUBECTL = '/usr/bin/kubectl';
 const TARGET_RATIO = 1.2;
@@ -44,7 +45,7 @@ export async function benchStartup(opts: { binary: string | undefined; runs: num
     failures: failures[i]!,
   }));
   const met = rows.slice(1).every((r) => r.ratio <= TARGET_RATIO && r.failures === 0);
-  return { runs: opts.runs, binary: opts.binary, commands: rows, met };
+  return { runs: opts.runs, binary: path.relative(repoRoot, opts.binary), commands: rows, met };
 }
 
 export function startupSection(r: StartupResult): Section {

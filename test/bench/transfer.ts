@@ -11,7 +11,7 @@ import { startScenario } from '../sim/scenario.ts';
 import { fmtBytes, fmtMs, fmtRatio, MB, median, runBenchChild, type Section } from './common.ts';
 
 const TARGET_RATIO = 0.5;
-/** memory still referenced during the download may grow by at most this share of the file */
+/** the tunnel may keep at most this share of the file referenced beyond what the direct download keeps */
 const FLAT_SHARE = 0.25;
 const FORWARDED_PORT = 9250;
 
@@ -123,7 +123,7 @@ async function benchTransferSize(opts: { megabytes: number; reps: number }): Pro
     const direct = summary('direct');
     const tunnel = summary('tunnel');
     const ratio = tunnel.mbPerS / direct.mbPerS;
-    const met = failures.length === 0 && ratio >= TARGET_RATIO && tunnel.retainedGrowthBytes < FLAT_SHARE * fileBytes;
+    const met = failures.length === 0 && ratio >= TARGET_RATIO && tunnel.retainedGrowthBytes - direct.retainedGrowthBytes < FLAT_SHARE * fileBytes;
     return { fileBytes, reps: opts.reps, direct, tunnel, ratio, failures, met };
   } finally {
     await scenario.stop();
@@ -145,7 +145,7 @@ export function transferSection(result: TransferResult): Section {
   ];
   return {
     title: '3. Artifact transfer',
-    target: `tunnel >= ${TARGET_RATIO}x direct throughput, flat memory (referenced memory grows < ${FLAT_SHARE * 100}% of the file), largest file`,
+    target: `tunnel >= ${TARGET_RATIO}x direct throughput; flat memory: tunnel keeps < ${FLAT_SHARE * 100}% of the file referenced beyond the direct client (largest file)`,
     header: ['path', 'file', 'median time', 'throughput', 'ratio', 'peak RSS', 'RSS over 1 KiB', 'referenced growth (of file)'],
     rows: result.sizes.flatMap((z) => [row(z, 'direct loopback HTTP', z.direct, '1.00x'), row(z, 'port-forward tunnel', z.tunnel, fmtRatio(z.ratio))]),
     notes: [

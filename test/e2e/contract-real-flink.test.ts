@@ -35,7 +35,7 @@ for (const flinkProfile of ['1.20', '2.x'] as FlinkProfile[]) {
     // CPU and ALLOC depend on the host.
     profilerContract(() => flink?.restUrl ?? 'http://127.0.0.1:1', {
       taskManagerIds: async () => TASK_MANAGER_IDS,
-      modes: ['ITIMER', 'WALL'],
+      modes: ['ITIMER', 'WALL', 'LOCK'],
       timeScale: 2,
     });
 

@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { createProgress } from '../render/progress.ts';
 import { resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../settings.ts';
+import { parseVia } from '../../workflow/rest-transport.ts';
 import { runAnalysisStep, type AnalysisArgs, type AnalysisJson } from './analysis-step.ts';
 
 export interface ProfileArgs {
@@ -45,6 +46,7 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
         jobManager: args.jobmanager,
         outputDir: args.outputDir,
         searchDirs,
+        via: parseVia(args.via),
         signal: interrupt.signal,
       },
       (event) => progress.emit(event),

@@ -128,6 +128,7 @@ export function taskManagersInfo(taskManagers: SimTaskManager[], job: SimJob | n
         timeSinceLastHeartbeat: Date.now() - 2000,
         slotsNumber: slots,
         freeSlots: slots - used,
+        ...(options.assignedTasks === true ? { assignedTasks: used } : {}),
         totalResource: resource(1),
         freeResource: resource((slots - used) / slots),
         hardware: { cpuCores: 2, physicalMemory: 8192 * MB, freeMemory: 1024 * MB, managedMemory: 512 * MB },
@@ -143,7 +144,6 @@ export function taskManagersInfo(taskManagers: SimTaskManager[], job: SimJob | n
           totalFlinkMemory: 1280 * MB,
           totalProcessMemory: 1728 * MB,
         },
-        ...(options.assignedTasks === true ? { assignedTasks: used } : {}),
       };
     }),
   };

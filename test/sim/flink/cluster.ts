@@ -2,8 +2,10 @@
 // routes of FLIP-375 (only when profiling is enabled) and fault hooks for the client's error paths.
 //
 // Checked against real Flink 1.20.5 and 2.3.0:
-// - a POST body without `duration` (or an empty body) is 400 "Request did not match expected format
-//   ProfilingRequestBody."; a duration of 0 or above the maximum is 500 "`duration` must be set between (0s, <max>s]."
+// - a POST body without `duration` (or with a null one) is 400 "Request did not match expected format
+//   ProfilingRequestBody." (an empty body: 400 "Bad request received. Request did not conform to expected
+//   format."); a duration of 0 or above the maximum is 500 "`duration` must be set between (0s, <max>s].
+//   A body without `mode` starts a run that fails at once with a NullPointerException."
 // - an encoded `/` (%2F) in a segment is split by the router and answered with its plain 404
 //   {"errors":["Not found: <uri>"]}; an encoded `:` (%3A), as in standalone TaskManager ids, still works
 // - ProfilingInfo carries `profilingMode` (same value as `mode`) and writes null fields as null
@@ -13,7 +15,7 @@
 //   plus its stack trace ("\tat ..." lines); 500s stay ["Internal server error.", "<Exception on server side:..."]
 // - a POST to an unknown TaskManager is 500 with "UnknownTaskExecutorException: No TaskExecutor
 //   registered under <id>." and a missing TaskManager file 500 "Failed to transfer file from TaskExecutor <id>."
-// - Flink 2.x adds `assignedTasks` to the /taskmanagers items
+// - Flink 2.x adds `assignedTasks` (a number, after `freeSlots`) to the /taskmanagers items
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FlinkFault } from '../types.ts';
@@ -76,6 +78,7 @@ export interface FlinkSim {
 const DROPPED = 0;
 const MAX_BODY_BYTES = 1024 * 1024;
 const BAD_PROFILING_REQUEST = 'Request did not match expected format ProfilingRequestBody.';
+const EMPTY_REQUEST_BODY = 'Bad request received. Request did not conform to expected format.';
 const LEADER_ELECTION = 'Service temporarily unavailable due to an ongoing leader election. Please refresh.';
 
 const JACKSON = 'org.apache.flink.shaded.jackson2.com.fasterxml.jackson';
@@ -92,7 +95,7 @@ interface ProfilingRequest {
 function parseProfilingRequest(text: string): ProfilingRequest | { cause: string } {
   let value: unknown;
   try {
-    value = text.trim() === '' ? {} : JSON.parse(text); // Flink reads an empty body as {}
+    value = JSON.parse(text);
   } catch {
     return { cause: `${JACKSON}.core.JsonParseException: Unexpected end-of-input or character in the request body` };
   }
@@ -134,8 +137,11 @@ function pathSegments(url: string): string[] | undefined {
   }
 }
 
-function badProfilingRequest(cause: string): SimResponse {
-  return restHandlerError(400, BAD_PROFILING_REQUEST, { cause });
+/** The 400 of a POST body Flink cannot use: an empty body has its own message, without a cause. */
+function badProfilingRequest(body: string, cause: string): SimResponse {
+  const thrownAt = 'org.apache.flink.runtime.rest.handler.AbstractHandler.respondAsLeader(AbstractHandler.java:';
+  if (body === '') return restHandlerError(400, EMPTY_REQUEST_BODY, { thrownAt: `${thrownAt}154)` });
+  return restHandlerError(400, BAD_PROFILING_REQUEST, { thrownAt: `${thrownAt}165)`, cause });
 }
 
 function unknownTaskExecutor(id: string): string {
@@ -185,7 +191,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       if (method === 'GET') return jsonResponse(200, { profilingList: jobManager.list() });
       if (method !== 'POST') return undefined;
       const request = parseProfilingRequest(body);
-      if ('cause' in request) return badProfilingRequest(request.cause);
+      if ('cause' in request) return badProfilingRequest(body, request.cause);
       const invalid = durationError(request.duration);
       if (invalid !== undefined) return invalid;
       try {
@@ -202,7 +208,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
         if (tm === undefined) {
           return restHandlerError(404, `Failed to transfer file from TaskExecutor ${second} because it was unknown.`, {
             exceptionClass: NOT_FOUND_EXCEPTION,
-            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.AbstractTaskManagerFileHandler.lambda$respondToRequest$0(AbstractTaskManagerFileHandler.java:139)',
+            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.AbstractTaskManagerFileHandler.handleException(AbstractTaskManagerFileHandler.java:217)',
             cause: unknownTaskExecutor(second),
           });
         }
@@ -213,7 +219,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       if (method === 'GET') {
         if (tm === undefined) {
           return restHandlerError(404, `Could not find TaskExecutor ${second}`, {
-            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.TaskManagerProfilingListHandler.lambda$handleRequest$0(TaskManagerProfilingListHandler.java:84)',
+            thrownAt: 'org.apache.flink.runtime.rest.handler.taskmanager.TaskManagerProfilingListHandler.lambda$handleRequest$0(TaskManagerProfilingListHandler.java:91)',
             cause: unknownTaskExecutor(second),
           });
         }
@@ -221,7 +227,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       }
       if (method !== 'POST') return undefined;
       const request = parseProfilingRequest(body);
-      if ('cause' in request) return badProfilingRequest(request.cause);
+      if ('cause' in request) return badProfilingRequest(body, request.cause);
       const invalid = durationError(request.duration);
       if (invalid !== undefined) return invalid;
       if (tm === undefined) {

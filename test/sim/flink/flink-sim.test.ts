@@ -172,6 +172,7 @@ describe('Flink simulator', () => {
     const { sim } = await start(t, { flinkVersion: '2.3.0', configuration: { 'taskmanager.numberOfTaskSlots': '2' } });
     const items = (await call(sim, 'GET', '/taskmanagers')).json.taskmanagers;
     assert.deepEqual(items.map((tm: any) => tm.assignedTasks), [2, 2]);
+    assert.deepEqual(Object.keys(items[0]).slice(5, 8), ['slotsNumber', 'freeSlots', 'assignedTasks'], 'placed like Flink 2.x');
   });
 
   it('writes an empty LOCK profile with the root line of type 2 when there is no contention', async (t) => {
@@ -209,7 +210,7 @@ describe('Flink simulator', () => {
 
   it('checks the body like Flink: bad types and a missing duration are 400 RestHandlerExceptions', async (t) => {
     const { sim } = await start(t, { durationMax: 60 });
-    for (const body of [{ mode: 'ITIMER', duration: 'soon' }, '[1]', '', { mode: 'ITIMER' }, { mode: 'ITIMER', duration: null }]) {
+    for (const body of [{ mode: 'ITIMER', duration: 'soon' }, '[1]', '{}', { mode: 'ITIMER' }, { mode: 'ITIMER', duration: null }]) {
       for (const path of ['/jobmanager/profiler', tmPath(NATIVE_TM)]) {
         const result = await call(sim, 'POST', path, body);
         assert.equal(result.status, 400, `${path} ${JSON.stringify(body)}`);
@@ -222,6 +223,9 @@ describe('Flink simulator', () => {
         assert.match(text, /^\tat org\.apache\.flink\./m);
       }
     }
+    const empty = await call(sim, 'POST', tmPath(NATIVE_TM), '');
+    assert.equal(empty.status, 400);
+    assert.ok(empty.json.errors[0].startsWith('org.apache.flink.runtime.rest.handler.RestHandlerException: Bad request received. Request did not conform to expected format.\n\tat '));
     const zero = await call(sim, 'POST', '/jobmanager/profiler', { mode: 'ITIMER', duration: 0 });
     assert.equal(zero.status, 500);
     assert.equal(zero.json.errors[0], 'Internal server error.');

@@ -30,7 +30,7 @@ const START_FAILURES: Record<ProfilingMode, string> = {
 };
 
 const NULL_MODE_FAILURE =
-  'java.lang.NullPointerException: Cannot invoke "org.apache.flink.runtime.rest.messages.ProfilingInfo$ProfilingMode.getCode()" because "mode" is null';
+  'java.lang.NullPointerException: Cannot invoke "org.apache.flink.runtime.rest.messages.ProfilingInfo$ProfilingMode.getCode()" because the return value of "org.apache.flink.runtime.rest.messages.ProfilingInfo.getProfilingMode()" is null';
 
 export class ProfilerBusyError extends Error {}
 

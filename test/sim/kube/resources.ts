@@ -23,10 +23,11 @@ export const resourceTypes: readonly ResourceType[] = [
   { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinksessionjobs', singularName: 'flinksessionjob', kind: 'FlinkSessionJob', namespaced: true, verbs: mutable, shortNames: ['sessionjob'] },
 ];
 
-/** Subresources listed in discovery; they are served by the exec and port-forward handlers. */
+/** Subresources listed in discovery; they are served by the exec, port-forward and service proxy handlers. */
 const subresources = [
   { group: '', name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   { group: '', name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+  { group: '', name: 'services/proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   { group: 'flink.apache.org', name: 'flinkdeployments/status', kind: 'FlinkDeployment', verbs: ['get', 'patch', 'update'] },
 ];
 

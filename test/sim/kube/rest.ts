@@ -24,6 +24,7 @@ import {
   type KubeStatus,
 } from './status.ts';
 import { isStoredResource, type ClusterStore } from './store.ts';
+import { proxyToService } from './service-proxy.ts';
 
 export interface KubeUser {
   name: string;
@@ -196,6 +197,7 @@ export async function handleRestRequest(
 ): Promise<void> {
   try {
     const method = req.method ?? 'GET';
+    if (route.kind === 'serviceProxy') return proxyToService(context, route, req, res);
     if (route.kind === 'selfSubjectAccessReview') {
       if (method !== 'POST') throw new RequestError(methodNotAllowed());
       await reviewAccess(context, req, res);

@@ -9,6 +9,8 @@ export type Route =
   | { kind: 'selfSubjectAccessReview' }
   /** a collection or one object; `namespace` undefined = cluster scope (all namespaces for namespaced types) */
   | { kind: 'resource'; type: ResourceType; namespace?: string; name?: string; subresource?: string }
+  /** `/api/v1/namespaces/{ns}/services/[scheme:]{name}[:{port}]/proxy/{path}`; `path` stays URL-encoded */
+  | { kind: 'serviceProxy'; namespace: string; service: string; port?: string; path: string }
   | { kind: 'unknown' };
 
 const unknown: Route = { kind: 'unknown' };
@@ -36,7 +38,26 @@ function resourceRoute(group: string, version: string, rest: string[]): Route {
   return type.namespaced ? unknown : { kind: 'resource', type, name: second };
 }
 
+const serviceProxyPath = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/;
+
+/** `name`, `name:port` or `scheme:name:port`, as the real API server reads the id of a service proxy. */
+function serviceProxyRoute(pathname: string): Route | undefined {
+  const match = serviceProxyPath.exec(pathname);
+  if (match === null) return undefined;
+  try {
+    const namespace = decodeURIComponent(match[1]!);
+    const parts = decodeURIComponent(match[2]!).split(':');
+    const [service, port] = parts.length === 3 ? [parts[1]!, parts[2]!] : [parts[0]!, parts[1]];
+    if (service === '' || parts.length > 3) return unknown;
+    return { kind: 'serviceProxy', namespace, service, ...(port === undefined || port === '' ? {} : { port }), path: match[3] ?? '/' };
+  } catch {
+    return unknown;
+  }
+}
+
 export function parseRoute(pathname: string): Route {
+  const proxy = serviceProxyRoute(pathname);
+  if (proxy !== undefined) return proxy;
   let segments: string[];
   try {
     segments = pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));

@@ -90,6 +90,10 @@ export function notImplemented(message: string): KubeStatus {
   return failure(501, 'NotImplemented', message);
 }
 
+export function serviceUnavailable(message: string): KubeStatus {
+  return failure(503, 'ServiceUnavailable', message);
+}
+
 export function internalError(message: string): KubeStatus {
   return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }

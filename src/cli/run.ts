@@ -63,6 +63,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           .option('output-dir', { type: 'string', default: './squirrly-artifacts', describe: 'where downloads land, under <namespace>/<deployment>/' })
           .option('search-dirs', { type: 'string', describe: 'pod folders to scan besides rest.profiling.dir (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")' })
           .option('analyze', { type: 'boolean', default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' })
+          .option('via', { choices: ['port-forward', 'proxy'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API: a port-forward to the JobManager (pods/portforward), or the API server\'s service proxy to <name>-rest (services/proxy)' })
           .example('$0 artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target'),
       run(async (ctx, a) => {
         const { runArtifacts } = await import('./commands/artifacts.ts');
@@ -75,6 +76,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           outputDir: String(a.outputDir),
           ...(typeof a.searchDirs === 'string' ? { searchDirs: a.searchDirs } : {}),
           analyze: a.analyze === true,
+          via: String(a.via),
           analysisArgs: analysisArgs(a),
         });
       }) as never,
@@ -85,10 +87,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       (y: Argv) =>
         y
           .positional('deployment', { type: 'string', describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME' })
+          .option('via', { choices: ['port-forward', 'proxy'] as const, default: 'port-forward' as const, describe: 'how to reach the Flink REST API: a port-forward to the JobManager (pods/portforward), or the API server\'s service proxy to <name>-rest (services/proxy)' })
           .example('$0 doctor sample-job', 'check access, the deployment, Flink and the profiler routes'),
       run(async (ctx, a) => {
         const { runDoctor } = await import('./commands/doctor.ts');
-        return runDoctor(ctx, typeof a.deployment === 'string' ? { deployment: a.deployment } : {});
+        return runDoctor(ctx, { ...(typeof a.deployment === 'string' ? { deployment: a.deployment } : {}), via: String(a.via) });
       }) as never,
     )
     .command(

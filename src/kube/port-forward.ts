@@ -3,6 +3,7 @@
 // connection per socket). close() tears down the server and every live connection.
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
+import { describeCause } from '../errors.ts';
 import type { KubeConfig } from './client-node.ts';
 
 export interface Tunnel {
@@ -44,7 +45,8 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
         if (socket.destroyed) ws.close();
       })
       .catch((err: unknown) => {
-        lastError = err instanceof Error ? err.message : String(err);
+        // client-node rejects with a WebSocket ErrorEvent, not an Error.
+        lastError = describeCause(err);
         socket.destroy();
       });
   });

@@ -92,7 +92,8 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
     return skipFrom(add, 'rbac', 'needs the API server');
   }
 
-  const denied = await rbacChecks(cluster, add);
+  const via = options.via ?? 'port-forward';
+  const denied = await rbacChecks(cluster, add, via);
   if (denied.length > 0) report.role = { yaml: roleYaml(denied, namespace), bind: bindCommand(namespace) };
   const deniedText = new Set(denied.map(permissionText));
 
@@ -120,15 +121,25 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
   if (profilingOk) add('profiling', 'profiling enabled', 'pass', 'rest.profiling.enabled is "true"');
   else add('profiling', 'profiling enabled', 'fail', `rest.profiling.enabled is not "true" on ${facts.name}`, `enable it (the operator restarts the JobManager): ${enableProfilingPatch(facts.name, namespace)}`);
 
-  const missing = ['list pods', 'create pods/portforward'].filter((p) => deniedText.has(p));
+  const missing = ['list pods', via === 'proxy' ? 'get services/proxy' : 'create pods/portforward'].filter((p) => deniedText.has(p));
   if (missing.length > 0) return skipFrom(add, 'rest', `needs ${missing.join(' and ')}`);
   if (!operatorOk) return skipFrom(add, 'rest', 'needs a ready JobManager');
-  await restChecks(cluster, facts, versionOk && profilingOk, add);
+  await restChecks(cluster, facts, versionOk && profilingOk, add, via);
 }
 
-async function rbacChecks(cluster: KubeCluster, add: Add): Promise<Permission[]> {
+/** With --via proxy, services/proxy (GET and POST) replaces pods/portforward as the required way in. */
+export function permissionsFor(via: RestVia): readonly Permission[] {
+  if (via !== 'proxy') return PERMISSIONS;
+  return [
+    ...PERMISSIONS.map((p) => (p.subresource === 'portforward' ? { ...p, required: false, usedFor: 'reach the Flink REST API with --via port-forward' } : p)),
+    { verb: 'get', group: '', resource: 'services', subresource: 'proxy', required: true, usedFor: 'read the Flink REST API through the service proxy (--via proxy)' },
+    { verb: 'create', group: '', resource: 'services', subresource: 'proxy', required: true, usedFor: 'trigger profiling through the service proxy (--via proxy)' },
+  ];
+}
+
+async function rbacChecks(cluster: KubeCluster, add: Add, via: RestVia): Promise<Permission[]> {
   const denied: Permission[] = [];
-  for (const p of PERMISSIONS) {
+  for (const p of permissionsFor(via)) {
     const title = `RBAC ${permissionText(p)}`;
     try {
       const answer = await cluster.canI(p);

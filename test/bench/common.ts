@@ -92,7 +92,7 @@ export const MB = 1024 * 1024;
 
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : Math.abs(ms) < 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(0)} ms`;
 }
 
 export function fmtBytes(bytes: number): string {

@@ -35,6 +35,7 @@ export interface OverheadResult {
   plugin: string;
   points: OverheadPoint[];
   growth: { perTaskManagerMs: number; largestOverSmallest: number; countRatio: number } | undefined;
+  checks: Array<{ what: string; ok: boolean }>;
   met: boolean | undefined;
   profiles: Array<{ taskManagers: number; report: ProfileReport }>;
 }
@@ -136,7 +137,8 @@ async function cpuProfile(taskManagers: number): Promise<ProfileReport | undefin
   }
 }
 
-export async function benchOverhead(opts: { binary: string | undefined; counts: number[]; reps: number; profileOnMiss: boolean }): Promise<OverheadResult> {
+/** profile: 'never', 'miss' (the counts that miss), or 'always' (also the largest count, for the record) */
+export async function benchOverhead(opts: { binary: string | undefined; counts: number[]; reps: number; profile: 'never' | 'miss' | 'always' }): Promise<OverheadResult> {
   const plugin = pluginFor(opts.binary);
   const points: OverheadPoint[] = [];
   for (const taskManagers of opts.counts) {
@@ -160,25 +162,25 @@ export async function benchOverhead(opts: { binary: string | undefined; counts: 
       countRatio: large.taskManagers / small.taskManagers,
     };
   }
-  const checks: boolean[] = [];
+  const checks: Array<{ what: string; ok: boolean }> = [];
   for (const p of points) {
-    if (p.taskManagers === 1) checks.push(p.median.overheadMs < TARGET_SMALL_MS);
-    if (p.taskManagers === 128) checks.push(p.median.overheadMs < TARGET_LARGE_MS);
+    if (p.taskManagers === 1) checks.push({ what: `1 TM < ${TARGET_SMALL_MS} ms`, ok: p.median.overheadMs < TARGET_SMALL_MS });
+    if (p.taskManagers === 128) checks.push({ what: `128 TM < ${TARGET_LARGE_MS} ms`, ok: p.median.overheadMs < TARGET_LARGE_MS });
   }
   // "not linear": going from the smallest to the largest count may cost at most a small fraction of proportional growth
-  if (growth && growth.countRatio >= 8) checks.push(growth.largestOverSmallest < growth.countRatio / 4);
-  const met = checks.length > 0 ? checks.every(Boolean) : undefined;
+  if (growth && growth.countRatio >= 8) checks.push({ what: 'sub-linear growth', ok: growth.largestOverSmallest < growth.countRatio / 4 });
+  const met = checks.length > 0 ? checks.every((c) => c.ok) : undefined;
   const profiles: OverheadResult['profiles'] = [];
-  if (opts.profileOnMiss && met === false) {
+  if (opts.profile === 'always' || (opts.profile === 'miss' && met === false)) {
     const missed = points.filter((p) => (p.taskManagers === 1 && p.median.overheadMs >= TARGET_SMALL_MS) || (p.taskManagers === 128 && p.median.overheadMs >= TARGET_LARGE_MS));
     const toProfile = new Set(missed.map((p) => p.taskManagers));
-    if (toProfile.size === 0 && large) toProfile.add(large.taskManagers);
+    if (large && (toProfile.size === 0 || opts.profile === 'always')) toProfile.add(large.taskManagers);
     for (const n of toProfile) {
       const report = await cpuProfile(n);
       if (report) profiles.push({ taskManagers: n, report });
     }
   }
-  return { plugin: plugin.label, points, growth, met, profiles };
+  return { plugin: plugin.label, points, growth, checks, met, profiles };
 }
 
 export function overheadSection(r: OverheadResult): Section {
@@ -200,6 +202,7 @@ export function overheadSection(r: OverheadResult): Section {
       `growth: ${r.growth.perTaskManagerMs.toFixed(1)} ms per extra TaskManager; ${r.growth.largestOverSmallest.toFixed(2)}x overhead for ${r.growth.countRatio}x TaskManagers (linear would be ${r.growth.countRatio}x; target < ${r.growth.countRatio / 4}x)`,
     );
   }
+  if (r.checks.length > 0) notes.push(`checks: ${r.checks.map((c) => `${c.what}: ${c.ok ? 'met' : 'MISSED'}`).join('; ')}`);
   for (const p of r.profiles) {
     notes.push(`cpu profile of the sources at ${p.taskManagers} TM (${p.report.busyMs} ms busy of ${p.report.totalMs} ms sampled; % of busy):`);
     notes.push(`  by area (self): ${p.report.areas.map((a) => `${a.fn} ${a.percent}%`).join(', ')}`);

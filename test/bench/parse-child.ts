@@ -40,15 +40,20 @@ const [mode, file = '', repsText = '3'] = process.argv.slice(2);
 let out: Record<string, unknown>;
 if (mode === 'time') {
   const reps = Number(repsText);
-  await baseline(file); // warm-up both (JIT, page cache)
-  await parse(file);
+  await parse(file); // warm-up both (JIT, page cache)
+  const once = await timed(() => baseline(file));
+  // small files: repeat each inside one timing so a sample lasts at least ~40 ms of baseline work
+  const inner = Math.max(1, Math.min(200, Math.ceil(40 / Math.max(once, 0.05))));
+  const loop = (fn: (f: string) => Promise<number>) => async () => {
+    for (let i = 0; i < inner; i++) await fn(file);
+  };
   const b: number[] = [];
   const p: number[] = [];
   for (let i = 0; i < reps; i++) {
-    b.push(await timed(() => baseline(file)));
-    p.push(await timed(() => parse(file)));
+    b.push((await timed(loop(baseline))) / inner);
+    p.push((await timed(loop(parse))) / inner);
   }
-  out = { baselineMs: median(b), parseMs: median(p), baselineRunsMs: b, parseRunsMs: p };
+  out = { baselineMs: median(b), parseMs: median(p), inner, baselineRunsMs: b, parseRunsMs: p };
 } else if (mode === 'mem') {
   const graph = await parseFlameGraphFile(file);
   const summary = summarize(graph, { source: path.basename(file), target: path.basename(file) });

@@ -1,5 +1,9 @@
 // 4. Parsing: parse + summarise per flame graph against streaming the same file into lines (baseline),
 // timed in one child per file; peak RSS from fresh children (parse, baseline, idle).
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeCpuProfile, type ProfileReport } from './cpu-profile.ts';
 import { fmtBytes, fmtMs, fmtRatio, MB, runBenchChild, type Section } from './common.ts';
 import type { BenchInput } from './inputs.ts';
 
@@ -31,10 +35,24 @@ export interface ParsingRow {
 export interface ParsingResult {
   idlePeakRssBytes: number;
   rows: ParsingRow[];
+  /** CPU profile of one parse + summarise of the profiled file */
+  profile: { name: string; report: ProfileReport } | undefined;
   met: boolean;
 }
 
-export async function benchParsing(inputs: BenchInput[], reps: number): Promise<ParsingResult> {
+async function cpuProfile(input: BenchInput): Promise<ProfileReport | undefined> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-bench-cpuprof-'));
+  try {
+    await runBenchChild('parse-child.ts', ['mem', input.file], { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    return file ? analyzeCpuProfile(path.join(dir, file)) : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `profileName`: the input whose parse is also CPU-profiled, if any. */
+export async function benchParsing(inputs: BenchInput[], reps: number, profileName?: string): Promise<ParsingResult> {
   const idle = await runBenchChild<{ peakRssBytes: number; heapAfterGcBytes: number }>('parse-child.ts', ['idle'], { nodeArgs: ['--expose-gc'] });
   const rows: ParsingRow[] = [];
   for (const input of inputs) {
@@ -64,7 +82,10 @@ export async function benchParsing(inputs: BenchInput[], reps: number): Promise<
       met: ratio <= TARGET_RATIO && memoryOk,
     });
   }
-  return { idlePeakRssBytes: idle.peakRssBytes, rows, met: rows.every((r) => r.met) };
+  const profiled = inputs.find((i) => i.name === profileName);
+  const report = profiled ? await cpuProfile(profiled) : undefined;
+  const profile = profiled && report ? { name: profiled.name, report } : undefined;
+  return { idlePeakRssBytes: idle.peakRssBytes, rows, profile, met: rows.every((r) => r.met) };
 }
 
 export function parsingSection(r: ParsingResult): Section {
@@ -89,9 +110,18 @@ export function parsingSection(r: ParsingResult): Section {
       x.met ? 'yes' : 'NO',
     ]),
     notes: [
-      'baseline: createReadStream + readline over the same file in the same child, alternating with parse; medians after a warm-up',
+      'baseline: createReadStream + readline over the same file in the same child, alternating with parse; medians after a warm-up;',
+      'small files are repeated inside each timing (>= ~40 ms of baseline work per sample)',
       `idle child (parser modules loaded, nothing read): ${fmtBytes(r.idlePeakRssBytes)} peak RSS; memory in () is not judged (file < 1 MiB)`,
       'tree heap: heap + external still used after a full GC at the end (tree and summary kept), minus the idle child; peak RSS minus it is transient garbage',
+      ...(r.profile
+        ? [
+            `cpu profile of one parse + summarise of ${r.profile.name} (${r.profile.report.busyMs} ms busy, module loading included):`,
+            `  by area (self): ${r.profile.report.areas.map((a) => `${a.fn} ${a.percent}%`).join(', ')}`,
+            `  src/ inclusive: ${r.profile.report.srcInclusive.slice(0, 6).map((h) => `${h.fn} ${h.where} ${h.percent}%`).join('; ')}`,
+            `  self: ${r.profile.report.self.slice(0, 6).map((h) => `${h.fn} ${h.where} ${h.percent}%`).join('; ')}`,
+          ]
+        : []),
     ],
     met: r.met,
   };

@@ -31,8 +31,8 @@ for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) th
 const outFile = values.out ? path.resolve(values.out) : path.join(repoRoot, '.bench', smoke ? 'results-smoke.json' : 'results.json');
 
 const plan = smoke
-  ? { startupRuns: 3, counts: [1, 8], overheadReps: 1, profileOnMiss: false, transferMb: [10], transferReps: 1, fixtures: 1, syntheticMb: [1], parseReps: 3, manyTargets: 8 }
-  : { startupRuns: 18, counts: [1, 8, 32, 128], overheadReps: 3, profileOnMiss: true, transferMb: [10, 50], transferReps: 3, fixtures: undefined, syntheticMb: [1, 10, 50], parseReps: 5, manyTargets: 128 };
+  ? { startupRuns: 3, counts: [1, 8], overheadReps: 1, profile: 'never' as const, transferMb: [10], transferReps: 1, fixtures: 1, syntheticMb: [1], parseReps: 3, manyTargets: 8 }
+  : { startupRuns: 18, counts: [1, 8, 32, 128], overheadReps: 5, profile: 'always' as const, transferMb: [10, 50], transferReps: 3, fixtures: undefined, syntheticMb: [1, 10, 50], parseReps: 5, manyTargets: 128 };
 
 const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 const started = performance.now();
@@ -64,14 +64,15 @@ const binary = needsBinary ? await ensureBinary(!smoke) : { path: undefined, sta
 if (needsBinary) log(`binary: ${binary.state}`);
 
 await step('startup', () => benchStartup({ binary: binary.path, runs: plan.startupRuns, binaryState: binary.state }), startupSection);
-await step('overhead', () => benchOverhead({ binary: binary.path, counts: plan.counts, reps: plan.overheadReps, profileOnMiss: plan.profileOnMiss }), overheadSection);
+await step('overhead', () => benchOverhead({ binary: binary.path, counts: plan.counts, reps: plan.overheadReps, profile: plan.profile }), overheadSection);
 await step('transfer', () => benchTransfer({ megabytes: plan.transferMb, reps: plan.transferReps }), transferSection);
 
 const inputDir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-bench-inputs-'));
 try {
   if (only.has('parsing') || only.has('analysis')) log(`writing synthetic flame graphs of ${plan.syntheticMb.join(', ')} MB…`);
   const inputs = only.has('parsing') || only.has('analysis') ? [...fixtureInputs(plan.fixtures), ...(await syntheticInputs(inputDir, plan.syntheticMb))] : [];
-  await step('parsing', () => benchParsing(inputs, plan.parseReps), parsingSection);
+  // full run: also where parse time goes, on the 10 MB synthetic
+  await step('parsing', () => benchParsing(inputs, plan.parseReps, smoke ? undefined : 'synthetic-10MB_ITIMER.html'), parsingSection);
   await step('analysis', () => benchAnalysisCost(inputs, plan.manyTargets), analysisSection);
 } finally {
   rmSync(inputDir, { recursive: true, force: true });

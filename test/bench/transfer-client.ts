@@ -2,7 +2,7 @@
 // usage: transfer-client.ts <out-file> direct <url>
 //        transfer-client.ts <out-file> tunnel <kubeconfig> <namespace> <pod> <port> <path>
 // The body is streamed to <out-file>, as the plugin saves artifacts. Run with --expose-gc to also sample
-// the memory still referenced (heap + buffers after a full GC) every 200 ms: a client that buffers what it
+// the memory still referenced (heap + buffers after a full GC) every 100 ms: a client that buffers what it
 // cannot write yet shows it there, while peak RSS also includes garbage not yet collected.
 // Prints one JSON line (ClientReport).
 import { createWriteStream } from 'node:fs';
@@ -21,9 +21,9 @@ function retainedBytes(): number {
   return m.heapUsed + m.external + m.arrayBuffers;
 }
 
-async function download(url: string, outFile: string): Promise<{ bytes: number; ms: number; peakRetainedBytes: number }> {
-  let peakRetainedBytes = 0;
-  const timer = gc ? setInterval(() => (peakRetainedBytes = Math.max(peakRetainedBytes, retainedBytes())), 200) : undefined;
+async function download(url: string, outFile: string, retainedBefore: number): Promise<{ bytes: number; ms: number; peakRetainedBytes: number }> {
+  let peakRetainedBytes = retainedBefore;
+  const timer = gc ? setInterval(() => (peakRetainedBytes = Math.max(peakRetainedBytes, retainedBytes())), 100) : undefined;
   const started = performance.now();
   try {
     const response = await fetch(url);
@@ -52,7 +52,7 @@ if (mode === 'direct') {
   throw new Error(`unknown mode ${mode}`);
 }
 const retainedBeforeBytes = gc ? retainedBytes() : 0;
-const result = await download(url, outFile);
+const result = await download(url, outFile, retainedBeforeBytes);
 const error = tunnel?.lastError();
 await tunnel?.close();
 if (error) throw new Error(`tunnel error: ${error}`);

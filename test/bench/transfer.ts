@@ -151,7 +151,7 @@ export function transferSection(result: TransferResult): Section {
     notes: [
       `fresh child per download (body streamed to a file), ${result.sizes[0]?.reps ?? 0} alternating run(s) per path after a warm-up; median time`,
       '"RSS over 1 KiB": peak RSS minus that of the same client fetching 1 KiB (includes garbage not yet collected)',
-      '"referenced growth": extra run with --expose-gc, heap + buffers after a full GC every 200 ms, max minus before',
+      '"referenced growth": extra run with --expose-gc, heap + buffers after a full GC every 100 ms, max minus before',
       ...result.sizes.flatMap((z) => z.failures.map((f) => `FAILED download (${fmtBytes(z.fileBytes)}): ${f}`)),
     ],
     met: result.met,

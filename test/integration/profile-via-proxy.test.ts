@@ -107,3 +107,39 @@ describe('profile --via proxy', () => {
     assert.equal(readdirSync(path.join(env.out, 'squirrly', 'sample-job')).filter((f) => f.includes('.partial')).length, 0);
   });
 });
+
+describe('artifacts and doctor --via proxy', () => {
+  it('artifacts lists and downloads through the proxy, with no port-forward', async (t) => {
+    const env = await withScenario({ ...sampleJob(1), rbac: [...readRules, proxyRule] }, t);
+    const profiled = await env.profile(['sample-job', '--via', 'proxy', '-d', '1', '--no-analysis']);
+    assert.equal(profiled.code, 0, profiled.stderr);
+    const other = await mkdtemp(path.join(os.tmpdir(), 'squirrly-out-'));
+    t.after(() => rm(other, { recursive: true, force: true }));
+    const r = await runCli(['artifacts', 'sample-job', '--via', 'proxy', '--latest', '--output-dir', other, '-o', 'json'], { env: { KUBECONFIG: env.scenario.kubeconfigPath } });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { downloads: Array<{ status: string; via: string; path: string }> };
+    const saved = doc.downloads.filter((d) => d.status === 'saved');
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0]!.via, 'rest');
+    assert.ok(existsSync(saved[0]!.path));
+    assert.ok(env.scenario.requests.some((q) => proxyPath.test(q.path) && q.path.endsWith('/proxy/taskmanagers')));
+    assert.deepEqual(env.scenario.requests.filter((q) => q.path.includes('/portforward')), []);
+  });
+
+  it('doctor --via proxy checks services/proxy instead of requiring pods/portforward', async (t) => {
+    const env = await withScenario({ ...sampleJob(1), rbac: [...readRules, proxyRule] }, t);
+    const line = (out: string, title: string) => out.split('\n').find((l) => l.slice(2).startsWith(title)) ?? `(no line for ${title})`;
+    const r = await runCli(['doctor', 'sample-job', '--via', 'proxy'], { env: { KUBECONFIG: env.scenario.kubeconfigPath } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(line(r.stdout, 'RBAC get services/proxy'), /^✔ /);
+    assert.match(line(r.stdout, 'RBAC create services/proxy'), /^✔ /);
+    assert.match(line(r.stdout, 'RBAC create pods/portforward'), /^! /);
+    assert.match(line(r.stdout, 'Flink REST'), /^✔ .*reachable through the API server's service proxy to sample-job-rest:rest \(Flink 1\.20\.1\)/);
+    assert.match(line(r.stdout, 'profiler routes'), /^✔ /);
+    assert.match(r.stdout, /ready to profile.*: kubectl squirrly profile sample-job -n squirrly --via proxy/);
+
+    const plain = await runCli(['doctor', 'sample-job'], { env: { KUBECONFIG: env.scenario.kubeconfigPath } });
+    assert.equal(plain.code, 1);
+    assert.match(line(plain.stdout, 'RBAC create pods/portforward'), /^✗ /);
+  });
+});

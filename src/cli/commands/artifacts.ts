@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ExitCode, SquirrlyError, UsageError } from '../../errors.ts';
 import { newestPerTarget, scanProblem, type ArtifactRun } from '../../workflow/artifact-listing.ts';
 import { listArtifacts, type ArtifactsResult } from '../../workflow/artifacts.ts';
+import { parseVia } from '../../workflow/rest-transport.ts';
 import type { CommandContext } from '../context.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { createProgress } from '../render/progress.ts';
@@ -21,6 +22,8 @@ export interface ArtifactsArgs {
   outputDir: string;
   searchDirs?: string;
   analyze: boolean;
+  /** --via: port-forward (default) or proxy */
+  via?: string;
   analysisArgs: AnalysisArgs;
 }
 
@@ -38,7 +41,7 @@ export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Pr
   try {
     result = await listArtifacts(
       cluster,
-      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, signal: interrupt.signal },
+      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: parseVia(args.via), signal: interrupt.signal },
       (event) => progress.emit(event),
     );
   } finally {

@@ -4,9 +4,9 @@ const COMMANDS = ['profile', 'artifacts', 'analyze', 'doctor', 'version'];
 const FLAGS: Record<string, string[]> = {
   '': ['--kubeconfig', '--context', '--namespace', '--output', '--no-color', '--quiet', '--verbose', '--request-timeout', '--help'],
   profile: ['--type', '--duration', '--taskmanager', '--jobmanager', '--output-dir', '--search-dirs', '--via', '--provider', '--model', '--base-url', '--prompt-file', '--redact', '--no-analysis', '--open'],
-  artifacts: ['--download', '--latest', '--all', '--limit', '--analyze', '--output-dir', '--search-dirs', '--provider', '--model', '--base-url', '--prompt-file', '--redact'],
+  artifacts: ['--download', '--latest', '--all', '--limit', '--analyze', '--output-dir', '--search-dirs', '--via', '--provider', '--model', '--base-url', '--prompt-file', '--redact'],
   analyze: ['--provider', '--model', '--base-url', '--prompt-file', '--redact'],
-  doctor: [],
+  doctor: ['--via'],
 };
 const VALUES: Record<string, string[]> = {
   '--type': ['CPU', 'ITIMER', 'ALLOC', 'LOCK', 'WALL'],
@@ -14,6 +14,7 @@ const VALUES: Record<string, string[]> = {
   '--output': ['text', 'json'],
   '-o': ['text', 'json'],
   '--provider': ['openai', 'builtin', 'none'],
+  '--via': ['port-forward', 'proxy'],
 };
 const NO_FILE_COMPLETION = 4;
 

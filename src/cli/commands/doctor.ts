@@ -2,14 +2,15 @@
 // for missing permissions; exit 0 when everything `profile` needs passed.
 import { ExitCode } from '../../errors.ts';
 import { runDoctor as runChecks, type CheckStatus, type DoctorReport } from '../../workflow/doctor.ts';
+import { parseVia } from '../../workflow/rest-transport.ts';
 import type { CommandContext } from '../context.ts';
 import { resolveDeploymentName } from '../settings.ts';
 
-export async function runDoctor(ctx: CommandContext, args: { deployment?: string }): Promise<number> {
+export async function runDoctor(ctx: CommandContext, args: { deployment?: string; via?: string }): Promise<number> {
   const deployment = resolveDeploymentName(args.deployment, ctx.env);
-  const report = await runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env });
+  const report = await runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via: parseVia(args.via) });
   if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
-  else printText(ctx, report);
+  else printText(ctx, report, args.via === 'proxy' ? ' --via proxy' : '');
   return report.ok ? ExitCode.ok : ExitCode.failure;
 }
 
@@ -25,7 +26,7 @@ export function toJson(report: DoctorReport): object {
   };
 }
 
-function printText(ctx: CommandContext, report: DoctorReport): void {
+function printText(ctx: CommandContext, report: DoctorReport, viaFlag: string): void {
   const { chalk, stdout } = ctx;
   const symbol: Record<CheckStatus, string> = { pass: chalk.green('✔'), warn: chalk.yellow('!'), fail: chalk.red('✗'), skip: chalk.dim('-') };
   const width = Math.max(...report.checks.map((c) => c.title.length));
@@ -42,6 +43,6 @@ function printText(ctx: CommandContext, report: DoctorReport): void {
   stdout.write(
     failed > 0
       ? `\n${chalk.red(`${failed} check(s) failed`)}: profile will not work until they are fixed.\n`
-      : `\n${chalk.green('ready to profile')}${warned ? ` (${warned} warning(s))` : ''}${report.deployment ? `: kubectl squirrly profile ${report.deployment} -n ${report.namespace}` : ''}\n`,
+      : `\n${chalk.green('ready to profile')}${warned ? ` (${warned} warning(s))` : ''}${report.deployment ? `: kubectl squirrly profile ${report.deployment} -n ${report.namespace}${viaFlag}` : ''}\n`,
   );
 }

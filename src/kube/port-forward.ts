@@ -2,7 +2,7 @@
 // one WebSocket per accepted TCP connection (client-node's v4 channel protocol carries one
 // connection per socket). close() tears down the server and every live connection.
 import net from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describeCause } from '../errors.ts';
 import type { KubeConfig } from './client-node.ts';
 
@@ -25,6 +25,21 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // client-node writes what the pod sends without looking at write()'s result; this relay
+    // pauses the WebSocket while the local reader is behind, so a large download streams with
+    // flat memory instead of piling up in the socket's buffer.
+    let ws: { pause(): void; resume(): void } | undefined;
+    const toLocal = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (socket.write(chunk)) return done();
+        ws?.pause();
+        socket.once('drain', () => {
+          ws?.resume();
+          done();
+        });
+      },
+    });
+    toLocal.on('error', () => socket.destroy());
     const errors = new PassThrough();
     errors.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8').trim();
@@ -34,15 +49,17 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
       }
     });
     forwarder
-      .portForward(namespace, pod, [port], socket, errors, socket)
-      .then((ws) => {
-        if (typeof ws === 'function') return;
-        websockets.add(ws);
-        ws.on('close', () => {
-          websockets.delete(ws);
-          socket.destroy();
+      .portForward(namespace, pod, [port], toLocal, errors, socket)
+      .then((opened) => {
+        if (typeof opened === 'function') return;
+        ws = opened;
+        websockets.add(opened);
+        opened.on('close', () => {
+          websockets.delete(opened);
+          // end, not destroy: bytes still queued for the local reader must reach it.
+          toLocal.end(() => socket.end());
         });
-        if (socket.destroyed) ws.close();
+        if (socket.destroyed) opened.close();
       })
       .catch((err: unknown) => {
         // client-node rejects with a WebSocket ErrorEvent, not an Error.

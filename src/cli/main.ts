@@ -9,6 +9,13 @@ export async function main(argv: string[]): Promise<void> {
   });
   let code: number;
   try {
+    // `version` is what scripts and `kubectl plugin list` checks call most: answer it without
+    // loading the argument parser.
+    if (argv.length === 1 && argv[0] === 'version') {
+      const { VERSION } = await import('../version.ts');
+      process.stdout.write(`kubectl-squirrly ${VERSION}\n`);
+      process.exit(ExitCode.ok);
+    }
     const { runCli } = await import('./run.ts');
     code = await runCli(argv);
   } catch (err) {

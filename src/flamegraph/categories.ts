@@ -98,18 +98,23 @@ function isKernelFrame(frameName: string, type: FrameType, mode: Mode): boolean 
 /** Memoises `categorize` for one profile: the same names repeat across the tree. */
 export class Categorizer {
   readonly #mode: Mode;
-  readonly #cache = new Map<string, Category>();
+  /** one cache per frame type, so no key string is built per lookup */
+  readonly #byType = new Map<FrameType, Map<string, Category>>();
 
   constructor(mode: Mode) {
     this.#mode = mode;
   }
 
   of(frameName: string, type: FrameType): Category {
-    const key = `${type}:${frameName}`;
-    let category = this.#cache.get(key);
+    let cache = this.#byType.get(type);
+    if (cache === undefined) {
+      cache = new Map();
+      this.#byType.set(type, cache);
+    }
+    let category = cache.get(frameName);
     if (category === undefined) {
       category = categorize(frameName, type, this.#mode);
-      this.#cache.set(key, category);
+      cache.set(frameName, category);
     }
     return category;
   }

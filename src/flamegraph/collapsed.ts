@@ -2,19 +2,27 @@
 // one line per frame with self samples, naming the path from below the root down to it.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { tableFromRoot } from './tree-builder.ts';
 import type { FlameGraph } from './types.ts';
-import { preorder } from './walk.ts';
 
 /** Lines are handed to the file in batches of about this many characters. */
 const WRITE_BATCH_CHARS = 64 * 1024;
 
 export function* toCollapsedLines(graph: FlameGraph): Iterable<string> {
+  const table = graph.frames ?? tableFromRoot(graph.root);
+  const { parent, nameId, self } = table;
+  /** rows on the current path (the root first) and their names below the root */
+  const path: number[] = [];
   const names: string[] = [];
-  for (const [node, depth] of preorder(graph.root)) {
-    if (depth === 0) continue;
-    names.length = depth - 1;
-    names.push(node.name);
-    if (node.self > 0) yield `${names.join(';')} ${node.self}`;
+  for (let row = 0; row < table.count; row++) {
+    const up = parent[row]!;
+    while (path.length > 0 && path.at(-1) !== up) path.pop();
+    path.push(row);
+    if (path.length === 1) continue;
+    names.length = path.length - 2;
+    names.push(table.names[nameId[row]!]!);
+    const samples = self[row]!;
+    if (samples > 0) yield `${names.join(';')} ${samples}`;
   }
 }
 

@@ -1,7 +1,10 @@
 // Parses async-profiler HTML flame graphs (2.x and 3.x/4.x) into a frame tree.
 //
 // The page is read line by line through a small state machine, so a file is streamed and only
-// the tree is kept in memory. Error policy (every failure is a SquirrlyError):
+// the tree is kept in memory, as a compact frame table (tree-builder.ts). A file is read as bytes:
+// frame lines, nearly all of a page, are decoded from the bytes without making a string per line;
+// any other line, or a frame line the byte decoders do not take, is decoded as text.
+// Error policy (every failure is a SquirrlyError):
 // - no format marker                                  -> "not an async-profiler flame graph"
 // - marker but no frame                              -> "contains no frames"
 // A root with 0 samples is a valid result: async-profiler writes `f(0,0,0,2,'all')` when
@@ -10,21 +13,23 @@
 //   or the LAST frame line is cut mid-way              -> "truncated"
 // - a bad frame line followed by more lines           -> "malformed"
 // - a level jump > 1, a second root, children wider than their parent -> "inconsistent"
-import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import { SquirrlyError } from '../errors.ts';
 import { FlameGraphDataError } from './data-error.ts';
-import { decodeV2Frame, looksLikeV2Frame } from './format-v2.ts';
+import { looksLikeV2Frame, V2ByteFrameDecoder, V2FrameDecoder } from './format-v2.ts';
 import { CompactFrameDecoder, looksLikeV3Frame, StringPoolReader } from './format-v3.ts';
-import { type DecodedFrame, FrameTreeBuilder } from './tree-builder.ts';
-import type { FlameGraph } from './types.ts';
+import { type FrameTable, FrameTreeBuilder, materialize, NameTable } from './tree-builder.ts';
+import type { FlameGraph, FrameNode } from './types.ts';
 
 const V2_MARKER = 'function f(level, left, width, type, title';
 const CPOOL_START = 'const cpool = [';
 const CPOOL_UNPACK = 'unpack(cpool)';
 const END_MARKER = 'search(';
 const TITLE = /<h1>(.*?)<\/h1>/;
+/** typical bytes of page per frame (a low guess, so the first reservation rarely has to grow) */
+const V2_BYTES_PER_FRAME = 40;
+const V3_BYTES_PER_FRAME = 10;
 
 const CORRUPT_HINT = 'The file is damaged: download it again from Flink (kubectl squirrly artifacts <deployment> --download <file>).';
 
@@ -33,7 +38,10 @@ type Phase = 'head' | 'pool' | 'before-unpack' | 'before-frames' | 'frames' | 'd
 /** Feeds lines one at a time; `finish()` returns the graph or throws. */
 class FlameGraphLineParser {
   readonly #source: string;
-  readonly #tree = new FrameTreeBuilder();
+  readonly #names = new NameTable();
+  readonly #tree = new FrameTreeBuilder(this.#names);
+  readonly #v2 = new V2FrameDecoder();
+  readonly #v2Bytes = new V2ByteFrameDecoder(this.#names);
   #phase: Phase = 'head';
   #format: FlameGraph['format'] | undefined;
   #title = '';
@@ -42,9 +50,12 @@ class FlameGraphLineParser {
   #compact: CompactFrameDecoder | undefined;
   /** a frame line that did not decode: malformed if more lines follow, truncation if it was the last */
   #badLine: { lineNumber: number; detail: string } | undefined;
+  /** size of the input in bytes, when known: sizes the frame table when the format is found */
+  readonly #inputBytes: number;
 
-  constructor(source: string) {
+  constructor(source: string, inputBytes = 0) {
     this.#source = source;
+    this.#inputBytes = inputBytes;
   }
 
   line(rawLine: string): void {
@@ -52,6 +63,37 @@ class FlameGraphLineParser {
     const line = rawLine.trim();
     try {
       this.#dispatch(line);
+    } catch (error) {
+      if (error instanceof FlameGraphDataError) throw this.#dataError(error, this.#lineNumber);
+      throw error;
+    }
+  }
+
+  /**
+   * One line as bytes (without its line break), as read from a file. Frame lines are decoded from
+   * the bytes when they can be; every other line is decoded to text and goes through `line`.
+   */
+  lineBytes(buf: Buffer, start: number, end: number): void {
+    if (this.#phase === 'done') {
+      this.#lineNumber++;
+      return;
+    }
+    if (this.#phase === 'frames' && this.#badLine === undefined) {
+      if (this.#format === 'v2') {
+        const v2 = this.#v2Bytes;
+        if (v2.decode(buf, start, end)) return this.#addDecoded(v2.level, v2.width, v2.nameId, v2.type);
+      } else {
+        const v3 = this.#compact!;
+        if (v3.decodeBytes(buf, start, end)) return this.#addDecoded(v3.level, v3.width, v3.nameId, v3.type);
+      }
+    }
+    this.line(buf.toString('utf8', start, end));
+  }
+
+  #addDecoded(level: number, width: number, nameId: number, type: number): void {
+    this.#lineNumber++;
+    try {
+      this.#tree.addRow(level, width, nameId, type);
     } catch (error) {
       if (error instanceof FlameGraphDataError) throw this.#dataError(error, this.#lineNumber);
       throw error;
@@ -84,11 +126,13 @@ class FlameGraphLineParser {
     if (line.includes(V2_MARKER)) {
       this.#format = 'v2';
       this.#phase = 'before-frames';
+      this.#tree.reserve(Math.floor(this.#inputBytes / V2_BYTES_PER_FRAME));
       return;
     }
     const poolAt = line.indexOf(CPOOL_START);
     if (poolAt >= 0) {
       this.#format = 'v3';
+      this.#tree.reserve(Math.floor(this.#inputBytes / V3_BYTES_PER_FRAME));
       this.#pool = new StringPoolReader();
       this.#phase = 'pool';
       this.#readPool(line.slice(poolAt + CPOOL_START.length));
@@ -99,7 +143,7 @@ class FlameGraphLineParser {
     const pool = this.#pool!;
     pool.readLine(text);
     if (pool.closed) {
-      this.#compact = new CompactFrameDecoder(pool.names);
+      this.#compact = new CompactFrameDecoder(pool.names, this.#names);
       this.#phase = text.includes(CPOOL_UNPACK) ? 'before-frames' : 'before-unpack';
     }
   }
@@ -124,15 +168,25 @@ class FlameGraphLineParser {
       this.#phase = 'done';
       return;
     }
-    let frame: DecodedFrame;
+    if (this.#format === 'v2') {
+      const v2 = this.#v2;
+      if (this.#decodes(v2, line)) this.#tree.addRow(v2.level, v2.width, this.#names.id(v2.name), v2.type);
+    } else {
+      const v3 = this.#compact!;
+      if (this.#decodes(v3, line)) this.#tree.addRow(v3.level, v3.width, v3.nameId, v3.type);
+    }
+  }
+
+  /** Decodes one frame line; false (and the line remembered) when it is not valid. */
+  #decodes(decoder: { decode(line: string): void }, line: string): boolean {
     try {
-      frame = this.#format === 'v2' ? decodeV2Frame(line) : this.#compact!.decode(line);
+      decoder.decode(line);
+      return true;
     } catch (error) {
       if (!(error instanceof FlameGraphDataError)) throw error;
       this.#badLine = { lineNumber: this.#lineNumber, detail: error.message };
-      return;
+      return false;
     }
-    this.#tree.add(frame);
   }
 
   finish(): FlameGraph {
@@ -161,13 +215,13 @@ class FlameGraphLineParser {
   }
 
   #graph(): FlameGraph {
-    const tree = this.#tree.finish();
-    if (tree === undefined) {
+    const table = this.#tree.finish();
+    if (table === undefined) {
       throw new SquirrlyError(`${this.#source} contains no frames`, {
         hint: 'Profile longer, or while the job is busy.',
       });
     }
-    return { format: this.#format!, title: this.#title, root: tree.root, frameCount: tree.frameCount, maxDepth: tree.maxDepth };
+    return graphOf(this.#format!, this.#title, table);
   }
 
   #truncated(detail: string): SquirrlyError {
@@ -180,9 +234,30 @@ class FlameGraphLineParser {
   }
 }
 
+/**
+ * The graph over a frame table. `root` (one object per frame) is only built when first read:
+ * the summary and the folded stacks work from the table itself.
+ */
+function graphOf(format: FlameGraph['format'], title: string, table: FrameTable): FlameGraph {
+  let root: FrameNode | undefined;
+  const graph: FlameGraph = {
+    format,
+    title,
+    get root(): FrameNode {
+      root ??= materialize(table);
+      return root;
+    },
+    frameCount: table.count,
+    maxDepth: table.maxDepth,
+  };
+  // not enumerable: comparisons, JSON and spreads see the same fields as before
+  Object.defineProperty(graph, 'frames', { value: table, enumerable: false });
+  return graph;
+}
+
 /** Parses a whole flame graph page held in memory. `sourceName` names it in error messages. */
 export function parseFlameGraph(html: string, sourceName = 'the input'): FlameGraph {
-  const parser = new FlameGraphLineParser(sourceName);
+  const parser = new FlameGraphLineParser(sourceName, html.length);
   let start = 0;
   while (start <= html.length) {
     let end = html.indexOf('\n', start);
@@ -195,20 +270,75 @@ export function parseFlameGraph(html: string, sourceName = 'the input'): FlameGr
 
 /** Parses a flame graph file, streaming it line by line so memory follows the tree, not the file. */
 export async function parseFlameGraphFile(path: string): Promise<FlameGraph> {
-  const parser = new FlameGraphLineParser(basename(path));
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  let parser: FlameGraphLineParser;
   try {
-    for await (const line of lines) parser.line(line);
+    const handle = await open(path, 'r');
+    try {
+      parser = new FlameGraphLineParser(basename(path), (await handle.stat()).size);
+      await readLines(handle, parser);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if (error instanceof SquirrlyError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new SquirrlyError(`cannot read ${basename(path)}: ${reason}`, { cause: error });
-  } finally {
-    lines.close();
-    input.destroy();
   }
   return parser.finish();
+}
+
+const READ_CHUNK = 64 * 1024;
+const LF = 10;
+const CR = 13;
+
+/**
+ * Reads a file in chunks into one reused buffer and hands over each line as a byte range, split
+ * like readline with crlfDelay Infinity: \n, \r\n and a lone \r end a line; a last line without a
+ * break counts, an empty one after the final break does not.
+ */
+async function readLines(handle: FileHandle, parser: FlameGraphLineParser): Promise<void> {
+  let buf = Buffer.allocUnsafe(READ_CHUNK);
+  /** unread bytes are buf[start, end) */
+  let start = 0;
+  let end = 0;
+  let eof = false;
+  while (!eof) {
+    if (start > 0) {
+      buf.copy(buf, 0, start, end);
+      end -= start;
+      start = 0;
+    }
+    if (end === buf.length) {
+      // one line longer than the buffer: make room for more of it
+      const grown = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(grown, 0, 0, end);
+      buf = grown;
+    }
+    const { bytesRead } = await handle.read(buf, end, buf.length - end, null);
+    if (bytesRead === 0) eof = true;
+    end += bytesRead;
+    // a \r at the very end may be the first half of \r\n: wait for the next byte unless at the end
+    const limit = !eof && buf[end - 1] === CR ? end - 1 : end;
+    // scanned in JS rather than with buf.indexOf, which allocates on every call
+    let at = start;
+    while (at < limit) {
+      const code = buf[at]!;
+      if (code === LF) {
+        parser.lineBytes(buf, start, at);
+        start = ++at;
+      } else if (code === CR) {
+        parser.lineBytes(buf, start, at);
+        at += at + 1 < end && buf[at + 1] === LF ? 2 : 1;
+        start = at;
+      } else {
+        at++;
+      }
+    }
+    if (eof && start < end) {
+      parser.lineBytes(buf, start, end);
+      start = end;
+    }
+  }
 }
 
 const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };

@@ -1,24 +1,26 @@
 // Turns a frame tree into the numbers the analysis works from, in one pass over the tree
-// (plus a second pass that only copies the ten hottest paths).
-import { Categorizer, effectiveCategory } from './categories.ts';
+// (the ten hottest paths are then read back through the parent links).
+import { Categorizer } from './categories.ts';
 import { modeFromFileName, modeFromTitle } from './mode.ts';
 import { SignalMatcher } from './signals.ts';
-import type {
-  Category,
-  ComparisonSummary,
-  FlameGraph,
-  FrameNode,
-  FrameStat,
-  FrameType,
-  HotPath,
-  ProfileSummary,
-  ProfilingMode,
-  SignalId,
-  SignalShare,
+import { type Counts, type FrameTable, tableFromRoot } from './tree-builder.ts';
+import {
+  type Category,
+  type ComparisonSummary,
+  type FlameGraph,
+  FRAME_TYPES,
+  type FrameStat,
+  type HotPath,
+  type ProfileSummary,
+  type ProfilingMode,
+  type SignalId,
+  type SignalShare,
 } from './types.ts';
-import { walkFrames } from './walk.ts';
 
 export const TOP_FRAME_COUNT = 25;
+/** topSelf goes on past TOP_FRAME_COUNT until it covers this share of self samples, up to SELF_FRAME_MAX frames */
+export const SELF_FRAME_SHARE = 0.95;
+export const SELF_FRAME_MAX = 200;
 export const HOT_PATH_COUNT = 10;
 /** frames per target in a comparison row */
 export const COMPARISON_TOP_FRAMES = 5;
@@ -27,83 +29,134 @@ const CATEGORIES: readonly Category[] = [
   'user', 'flink-runtime', 'serialization', 'state-backend', 'network', 'gc-jit-vm', 'kernel', 'logging', 'jdk', 'waiting', 'other',
 ];
 
-interface NameTotals {
-  type: FrameType;
-  samples: number;
-}
+const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((category, index) => [category, index]));
+/** rank per category index: generic categories (native/unknown, then JDK) below specific ones; see effectiveCategory */
+const CATEGORY_RANK = Int8Array.from(CATEGORIES, (category) => (category === 'other' ? 0 : category === 'jdk' ? 1 : 2));
+const OTHER = CATEGORY_INDEX.get('other')!;
 
 /**
  * - topSelf / topTotal: frames aggregated by name over the whole tree (root excluded); a name that
- *   recurs on one path counts its outermost frame only. Their `category` is the frame's own.
+ *   recurs on one path counts its outermost frame only. Their `category` is the frame's own. topSelf
+ *   holds the TOP_FRAME_COUNT hottest and more while they cover < SELF_FRAME_SHARE (flat profiles).
  * - hotPaths: the stacks (root-to-frame paths ending in self samples) with the most samples.
  * - categories: self samples by effective category (see categories.ts), in percent.
  * - signals: share of samples whose stack passes through a known pattern (see signals.ts).
  * The mode is meta.mode, else the Flink file name's, else the page title's guess.
+ *
+ * Works on the compact frame table (one pass over its rows, per-name state in arrays indexed by
+ * name id), so no frame object is made.
  */
 export function summarize(graph: FlameGraph, meta: { source: string; target: string; mode?: ProfilingMode }): ProfileSummary {
   const mode = meta.mode ?? modeFromFileName(meta.source) ?? modeFromTitle(graph.title) ?? 'UNKNOWN';
-  const totalSamples = graph.root.total;
+  const table = graph.frames ?? tableFromRoot(graph.root);
+  const { count, parent, nameId, type, total, self, names } = table;
+  const totalSamples = total[0]!;
+  const nameCount = names.length;
   const categorizer = new Categorizer(mode);
   const signalMatcher = new SignalMatcher();
 
-  const selfByName = new Map<string, NameTotals>();
-  const totalByName = new Map<string, NameTotals>();
+  /** per name id * 8 + type: 1 + index of the frame's own category, 0 until first needed */
+  const ownCategory = new Uint8Array(nameCount * 8);
+  const signalsOf: Array<readonly SignalId[] | undefined> = new Array<readonly SignalId[] | undefined>(nameCount);
+  const selfByName = new NameTotals(nameCount);
+  const totalByName = new NameTotals(nameCount);
   /** how many frames of a name are on the current path: a recursive name counts once per path */
-  const openByName = new Map<string, number>();
+  const openByName = new Int32Array(nameCount);
   const openBySignal = new Map<SignalId, number>();
   const signalSamples = new Map<SignalId, { samples: number; frame: string; frameSamples: number }>();
-  const categorySamples = new Map<Category, number>();
-  /** per depth: the effective category of the open frame (the root has none) */
-  const effective: Array<Category | undefined> = [undefined];
-  const hottest = new TopNodes(HOT_PATH_COUNT);
+  const categorySamples = new Float64Array(CATEGORIES.length);
+  /** the rows on the current path, and per depth the effective category index (-1 for the root) */
+  const path = new Int32Array(table.maxDepth + 1);
+  const effective = new Int8Array(table.maxDepth + 1);
+  const hottest = new TopRows(HOT_PATH_COUNT, self);
 
-  walkFrames(graph.root, {
-    enter(node, depth) {
-      const category = depth === 0 ? 'other' : effectiveCategory(categorizer.of(node.name, node.type), effective[depth - 1]);
-      effective[depth] = depth === 0 ? undefined : category;
-      if (node.self > 0) categorySamples.set(category, (categorySamples.get(category) ?? 0) + node.self);
-      if (depth === 0) return;
-      if (node.self > 0) {
-        addTo(selfByName, node, node.self);
-        hottest.offer(node);
-      }
-      const open = openByName.get(node.name) ?? 0;
-      if (open === 0) addTo(totalByName, node, node.total);
-      openByName.set(node.name, open + 1);
-      for (const id of signalMatcher.of(node.name)) {
-        const openSignal = openBySignal.get(id) ?? 0;
-        if (openSignal === 0) {
-          const share = signalSamples.get(id) ?? { samples: 0, frame: node.name, frameSamples: 0 };
-          share.samples += node.total;
-          if (node.total > share.frameSamples) {
-            share.frame = node.name;
-            share.frameSamples = node.total;
-          }
-          signalSamples.set(id, share);
+  const categoryOf = (id: number, frameType: number): number => {
+    const key = id * 8 + frameType;
+    let known = ownCategory[key]!;
+    if (known === 0) {
+      known = 1 + CATEGORY_INDEX.get(categorizer.of(names[id]!, FRAME_TYPES[frameType]!))!;
+      ownCategory[key] = known;
+    }
+    return known - 1;
+  };
+  const signalIdsOf = (id: number): readonly SignalId[] => {
+    let ids = signalsOf[id];
+    if (ids === undefined) {
+      ids = signalMatcher.of(names[id]!);
+      signalsOf[id] = ids;
+    }
+    return ids;
+  };
+  const leave = (row: number): void => {
+    const id = nameId[row]!;
+    openByName[id]!--;
+    const ids = signalIdsOf(id);
+    for (let i = 0; i < ids.length; i++) {
+      const signal = ids[i]!;
+      openBySignal.set(signal, openBySignal.get(signal)! - 1);
+    }
+  };
+
+  let depth = 0;
+  for (let row = 0; row < count; row++) {
+    const up = parent[row]!;
+    while (depth > 0 && path[depth - 1] !== up) {
+      depth--;
+      if (depth > 0) leave(path[depth]!);
+    }
+    path[depth] = row;
+    const rowSelf = self[row]!;
+    if (depth === 0) {
+      effective[0] = -1;
+      if (rowSelf > 0) categorySamples[OTHER]! += rowSelf;
+      depth++;
+      continue;
+    }
+    const id = nameId[row]!;
+    const rowType = type[row]!;
+    const own = categoryOf(id, rowType);
+    const parentEffective = effective[depth - 1]!;
+    const category = parentEffective >= 0 && CATEGORY_RANK[own]! < 2 && CATEGORY_RANK[parentEffective]! > CATEGORY_RANK[own]! ? parentEffective : own;
+    effective[depth] = category;
+    if (rowSelf > 0) {
+      categorySamples[category]! += rowSelf;
+      selfByName.add(id, rowType, rowSelf);
+      hottest.offer(row);
+    }
+    const rowTotal = total[row]!;
+    if (openByName[id] === 0) totalByName.add(id, rowType, rowTotal);
+    openByName[id]!++;
+    const ids = signalIdsOf(id);
+    for (let i = 0; i < ids.length; i++) {
+      const signal = ids[i]!;
+      const openSignal = openBySignal.get(signal) ?? 0;
+      if (openSignal === 0) {
+        const share = signalSamples.get(signal) ?? { samples: 0, frame: names[id]!, frameSamples: 0 };
+        share.samples += rowTotal;
+        if (rowTotal > share.frameSamples) {
+          share.frame = names[id]!;
+          share.frameSamples = rowTotal;
         }
-        openBySignal.set(id, openSignal + 1);
+        signalSamples.set(signal, share);
       }
-    },
-    leave(node, depth) {
-      if (depth === 0) return;
-      openByName.set(node.name, openByName.get(node.name)! - 1);
-      for (const id of signalMatcher.of(node.name)) openBySignal.set(id, openBySignal.get(id)! - 1);
-    },
-  });
+      openBySignal.set(signal, openSignal + 1);
+    }
+    depth++;
+  }
 
-  const toStats = (byName: Map<string, NameTotals>): FrameStat[] =>
-    [...byName]
-      .sort(([nameA, a], [nameB, b]) => b.samples - a.samples || compareText(nameA, nameB))
-      .slice(0, TOP_FRAME_COUNT)
-      .map(([name, { type, samples }]) => ({
-        name,
-        type,
-        category: categorizer.of(name, type),
-        samples,
-        percent: percentOf(samples, totalSamples),
-      }));
+  /** `moreUntil`: past TOP_FRAME_COUNT, go on while the frames above hold fewer samples than this */
+  const toStats = (byName: NameTotals, moreUntil = 0, above = 0): FrameStat[] =>
+    byName
+      .ids()
+      .sort((a, b) => byName.samples[b]! - byName.samples[a]! || compareText(names[a]!, names[b]!))
+      .filter((id, i) => (i < TOP_FRAME_COUNT || (i < SELF_FRAME_MAX && above < moreUntil)) && (above += byName.samples[id]!) >= 0)
+      .map((id) => {
+        const frameType = FRAME_TYPES[byName.type[id]!]!;
+        const samples = byName.samples[id]!;
+        return { name: names[id]!, type: frameType, category: categorizer.of(names[id]!, frameType), samples, percent: percentOf(samples, totalSamples) };
+      });
 
-  const categories = Object.fromEntries(CATEGORIES.map((category) => [category, percentOf(categorySamples.get(category) ?? 0, totalSamples)])) as Record<Category, number>;
+  const categories = Object.fromEntries(CATEGORIES.map((category, index) => [category, percentOf(categorySamples[index]!, totalSamples)])) as Record<Category, number>;
   const signals: Partial<Record<SignalId, SignalShare>> = {};
   for (const [id, share] of signalSamples) signals[id] = { percent: percentOf(share.samples, totalSamples), frame: share.frame };
 
@@ -115,9 +168,9 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
     totalSamples,
     frameCount: graph.frameCount,
     maxDepth: graph.maxDepth,
-    topSelf: toStats(selfByName),
+    topSelf: toStats(selfByName, totalSamples * SELF_FRAME_SHARE),
     topTotal: toStats(totalByName),
-    hotPaths: hotPaths(graph.root, hottest.nodes(), totalSamples),
+    hotPaths: hotPaths(table, hottest.rows(), totalSamples),
     categories,
     signals,
   };
@@ -141,12 +194,6 @@ export function compareSummaries(summaries: ProfileSummary[]): ComparisonSummary
   return { targets, sampleSkew, hottestTarget: hottest?.target ?? '' };
 }
 
-function addTo(byName: Map<string, NameTotals>, node: FrameNode, samples: number): void {
-  const entry = byName.get(node.name);
-  if (entry === undefined) byName.set(node.name, { type: node.type, samples });
-  else entry.samples += samples;
-}
-
 function percentOf(samples: number, total: number): number {
   return total === 0 ? 0 : Math.round((samples / total) * 10000) / 100;
 }
@@ -155,41 +202,66 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Keeps the `capacity` nodes with the most self samples seen so far (first seen wins ties). */
-class TopNodes {
-  readonly #capacity: number;
-  readonly #nodes: FrameNode[] = [];
+/** Samples per name id, and the type of the first frame counted for it. */
+class NameTotals {
+  readonly samples: Float64Array;
+  /** index into FRAME_TYPES, -1 while the name has no samples counted */
+  readonly type: Int8Array;
+  readonly #seen: number[] = [];
 
-  constructor(capacity: number) {
-    this.#capacity = capacity;
+  constructor(nameCount: number) {
+    this.samples = new Float64Array(nameCount);
+    this.type = new Int8Array(nameCount).fill(-1);
   }
 
-  offer(node: FrameNode): void {
-    const nodes = this.#nodes;
-    if (nodes.length === this.#capacity && node.self <= nodes.at(-1)!.self) return;
-    let at = nodes.length;
-    while (at > 0 && nodes[at - 1]!.self < node.self) at--;
-    nodes.splice(at, 0, node);
-    if (nodes.length > this.#capacity) nodes.pop();
+  add(id: number, frameType: number, samples: number): void {
+    if (this.type[id] === -1) {
+      this.type[id] = frameType;
+      this.#seen.push(id);
+    }
+    this.samples[id]! += samples;
   }
 
-  nodes(): readonly FrameNode[] {
-    return this.#nodes;
+  /** the ids counted so far, in a new array */
+  ids(): number[] {
+    return [...this.#seen];
   }
 }
 
-/** Copies the root-to-node name paths of the chosen nodes, in the order given. */
-function hotPaths(root: FrameNode, chosen: readonly FrameNode[], totalSamples: number): HotPath[] {
-  const wanted = new Set(chosen);
-  const found = new Map<FrameNode, string[]>();
-  const names: string[] = [];
-  walkFrames(root, {
-    enter(node, depth) {
-      if (depth === 0) return;
-      names.length = depth - 1;
-      names.push(node.name);
-      if (wanted.has(node)) found.set(node, [...names]);
-    },
+/** Keeps the `capacity` rows with the most self samples seen so far (first seen wins ties). */
+class TopRows {
+  readonly #capacity: number;
+  readonly #self: Counts;
+  readonly #rows: number[] = [];
+
+  constructor(capacity: number, self: Counts) {
+    this.#capacity = capacity;
+    this.#self = self;
+  }
+
+  offer(row: number): void {
+    const rows = this.#rows;
+    const self = this.#self;
+    const value = self[row]!;
+    if (rows.length === this.#capacity && value <= self[rows.at(-1)!]!) return;
+    let at = rows.length;
+    while (at > 0 && self[rows[at - 1]!]! < value) at--;
+    rows.splice(at, 0, row);
+    if (rows.length > this.#capacity) rows.pop();
+  }
+
+  rows(): readonly number[] {
+    return this.#rows;
+  }
+}
+
+/** The root-to-row name paths (root excluded) of the chosen rows, in the order given. */
+function hotPaths(table: FrameTable, chosen: readonly number[], totalSamples: number): HotPath[] {
+  return chosen.map((row) => {
+    const frames: string[] = [];
+    for (let at = row; table.parent[at]! >= 0; at = table.parent[at]!) frames.push(table.names[table.nameId[at]!]!);
+    frames.reverse();
+    const samples = table.self[row]!;
+    return { frames, samples, percent: percentOf(samples, totalSamples) };
   });
-  return chosen.map((node) => ({ frames: found.get(node) ?? [], samples: node.self, percent: percentOf(node.self, totalSamples) }));
 }

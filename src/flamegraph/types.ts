@@ -1,4 +1,5 @@
 // The data model shared by the parser, the summary and the analysis providers.
+import type { FrameTable } from './tree-builder.ts';
 
 /** async-profiler frame types (vmEntry.h); the index is the number written in the HTML. */
 export const FRAME_TYPES = ['interpreted', 'jit', 'inlined', 'native', 'cpp', 'kernel', 'c1'] as const;
@@ -25,6 +26,8 @@ export interface FlameGraph {
   /** text of the <h1> title, e.g. "Allocation profile" */
   title: string;
   root: FrameNode;
+  /** the same tree as compact columns, when the parser made it (the summary prefers it to `root`) */
+  frames?: FrameTable;
   /** number of frames read */
   frameCount: number;
   maxDepth: number;

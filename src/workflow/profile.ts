@@ -21,6 +21,12 @@ import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 import { planTargets, type PlannedTarget } from './targets.ts';
 
+/**
+ * Requests in flight through the tunnel at once. Each is small; every tunnel connection is a
+ * WebSocket through the API server, so this also bounds the load the plugin puts there.
+ */
+const DEFAULT_CONCURRENCY = 32;
+
 export interface ProfileOptions {
   deployment: string;
   mode: ProfilingMode;
@@ -149,7 +155,7 @@ async function getTaskManagers(client: FlinkRestClient): Promise<TaskManagerInfo
 
 /** Flink allows one run per process; refuse before triggering anything (SPEC §2.1 step 4). */
 async function refuseBusyTargets(client: FlinkRestClient, targets: PlannedTarget[], facts: DeploymentFacts): Promise<void> {
-  const lists = await mapSettled(targets, 8, (t) => listProfiling(client, t.target));
+  const lists = await mapSettled(targets, DEFAULT_CONCURRENCY, (t) => listProfiling(client, t.target));
   for (const [i, result] of lists.entries()) {
     if (result.status === 'rejected') throw result.reason;
     const newest = result.value[0];
@@ -167,7 +173,7 @@ interface RunContext extends ProfileOptions {
 }
 
 async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit<ProfileEvent>): Promise<TargetOutcome[]> {
-  const concurrency = ctx.concurrency ?? 16;
+  const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
   const outcomes: TargetOutcome[] = targets.map((t) => (t.pod ? { label: t.label, pod: t.pod, status: 'failed' } : { label: t.label, status: 'failed' }));
 
   // 1. Trigger every target (bounded concurrency); an immediate FAILED carries Flink's reason.
@@ -250,7 +256,7 @@ async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets
 
   // 3. Download every finished run; each file is on disk, complete, before analysis starts.
   const podDirs = [...new Set([facts.profilingDir ?? '/tmp', ...ctx.searchDirs])];
-  await mapSettled([...finished.entries()], Math.min(concurrency, 8), async ([i, entry]) => {
+  await mapSettled([...finished.entries()], Math.min(concurrency, 16), async ([i, entry]) => {
     const t = targets[i]!;
     outcomes[i]!.fileName = entry.outputFile!;
     emit({ type: 'target', label: t.label, state: 'downloading' });

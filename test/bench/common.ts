@@ -1,5 +1,6 @@
 // Shared helpers of the benchmarks: child processes, statistics, formatting.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,8 +84,19 @@ export async function runBenchChild<T>(script: string, args: readonly string[], 
   return JSON.parse(last) as T;
 }
 
-/** Peak resident set size of this process so far, in bytes (getrusage ru_maxrss). */
+/**
+ * Peak resident set size of this process so far, in bytes. On Linux from VmHWM, the high-water mark of
+ * this program's own address space: getrusage's ru_maxrss survives execve, so a child spawned by a big
+ * parent would report at least the parent's size. Elsewhere ru_maxrss.
+ */
 export function peakRssBytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kb !== undefined) return Number(kb) * 1024;
+  } catch {
+    // no procfs
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
 

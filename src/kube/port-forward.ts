@@ -5,6 +5,7 @@ import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { describeCause } from '../errors.ts';
 import type { KubeConfig } from './client-node.ts';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface Tunnel {
   /** e.g. http://127.0.0.1:41234 */
@@ -67,13 +68,9 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
         socket.destroy();
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as net.AddressInfo;
+  const baseUrl = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
     lastError: () => lastError,
     close: () =>
       new Promise<void>((resolve) => {

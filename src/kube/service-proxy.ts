@@ -12,6 +12,7 @@ import { SquirrlyError } from '../errors.ts';
 import { KubeApiError } from './api-errors.ts';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
 import type { Tunnel } from './port-forward.ts';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface ServiceProxyTunnel extends Tunnel {
   /** the last refusal of the API server itself (not of the service), with the fix */
@@ -167,13 +168,9 @@ export async function openServiceProxy(config: LoadedKubeconfig, namespace: stri
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as net.AddressInfo;
+  const baseUrl = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
     lastError: () => lastError,
     lastProblem: () => lastProblem,
     close: () =>

@@ -1,6 +1,6 @@
 // `kubectl squirrly analyze <file.html>...`: summarise and analyse local flame graphs; needs no
 // cluster, and no network with --provider builtin. Several files → one combined analysis.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { CommandContext } from '../context.ts';
 import { interruptSignal } from '../interrupt.ts';
@@ -10,6 +10,7 @@ export async function runAnalyze(ctx: CommandContext, files: string[], args: Ana
   if (files.length === 0) throw new UsageError('no flame graph given', 'pass one or more .html files written by Flink\'s profiler');
   for (const file of files) {
     if (!existsSync(file)) throw new UsageError(`${file} does not exist`, 'pass the path of a flame graph .html file');
+    if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder`, `pass the flame graphs inside it, e.g. ${file.replace(/\/+$/, '')}/*.html`);
   }
   const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
   try {

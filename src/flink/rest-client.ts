@@ -46,13 +46,14 @@ export class FlinkRestClient {
     return parseJson<T>('POST', path, res);
   }
 
-  /** A streamed GET: the caller consumes res.body; retried only until the headers arrive. */
+  /**
+   * A streamed GET, not retried here: a body can still break after the headers, so the caller
+   * retries the whole transfer (one retry policy, not two nested ones).
+   */
   async open(path: string): Promise<Response> {
-    return this.retrying(async () => {
-      const res = await this.send('GET', path);
-      if (!res.ok) await parseJson('GET', path, res); // throws FlinkRestError with Flink's message
-      return res;
-    });
+    const res = await this.send('GET', path);
+    if (!res.ok) await parseJson('GET', path, res); // throws FlinkRestError with Flink's message
+    return res;
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T> {

@@ -55,17 +55,8 @@ export class KubeCluster {
     }
   }
 
-  async getFlinkDeployment(name: string, namespace = this.namespace): Promise<FlinkDeploymentObject | undefined> {
-    const { CustomObjectsApi } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CustomObjectsApi);
-    try {
-      return await this.call({ verb: 'get', resource: 'flinkdeployments', namespace, name }, () =>
-        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinkdeployments', name }),
-      );
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+  getFlinkDeployment(name: string, namespace = this.namespace): Promise<FlinkDeploymentObject | undefined> {
+    return this.getFlinkObject<FlinkDeploymentObject>('flinkdeployments', name, namespace);
   }
 
   async listFlinkDeployments(namespace = this.namespace): Promise<FlinkDeploymentObject[]> {
@@ -77,12 +68,17 @@ export class KubeCluster {
     return list.items ?? [];
   }
 
-  async getFlinkSessionJob(name: string, namespace = this.namespace): Promise<{ spec?: { deploymentName?: string } } | undefined> {
+  getFlinkSessionJob(name: string, namespace = this.namespace): Promise<{ spec?: { deploymentName?: string } } | undefined> {
+    return this.getFlinkObject('flinksessionjobs', name, namespace);
+  }
+
+  /** A flink.apache.org object by name; undefined when it does not exist. */
+  private async getFlinkObject<T>(plural: string, name: string, namespace: string): Promise<T | undefined> {
     const { CustomObjectsApi } = await import('./client-node.ts');
     const api = this.config.kc.makeApiClient(CustomObjectsApi);
     try {
-      return await this.call({ verb: 'get', resource: 'flinksessionjobs', namespace, name }, () =>
-        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinksessionjobs', name }),
+      return await this.call({ verb: 'get', resource: plural, namespace, name }, () =>
+        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural, name }),
       );
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -62,28 +62,28 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   };
   const direct = pluginCommand();
   const [command, argv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [direct.command, [...direct.args, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv as string[], { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      plugin?.cleanup();
-      rmSync(cacheDir, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr });
-    });
-    options.onSpawn?.(child);
+  return spawnCollect(command, argv as string[], env, options.cwd ?? repoRoot, options.timeoutMs ?? 120_000, options.onSpawn).finally(() => {
+    plugin?.cleanup();
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 }
 
 /** Any command with the test PATH (Node 24 first); stdout and stderr as seen. */
 export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
+  return spawnCollect(command, args, { PATH: [nodeBinDir, process.env.PATH].join(path.delimiter), HOME: process.env.HOME, ...env }, repoRoot, timeoutMs);
+}
+
+/** Spawns, collects stdout and stderr, and kills the child if it outlives the timeout. */
+function spawnCollect(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: [nodeBinDir, process.env.PATH].join(path.delimiter), HOME: process.env.HOME, ...env }, cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -94,5 +94,6 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    onSpawn?.(child);
   });
 }

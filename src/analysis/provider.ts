@@ -1,5 +1,6 @@
 // One small interface, many backends (builtin rules, OpenAI-compatible endpoints).
 import type { ComparisonSummary, ProfileSummary } from '../flamegraph/types.ts';
+import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -21,6 +22,8 @@ export interface AnalysisInput {
   comparison?: ComparisonSummary;
   /** builtin findings, computed first and given to every provider */
   findings: Finding[];
+  /** Flink's own metrics for the job over the profiling window, when they were captured */
+  jobMetrics?: JobMetricsSnapshot;
 }
 
 export interface AnalysisResult {

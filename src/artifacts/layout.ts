@@ -1,5 +1,6 @@
 // Where artifacts land: <output-dir>/<namespace>/<deployment>/<Flink's file name>, plus the
-// .summary.json, .collapsed and .analysis.md written beside it.
+// .summary.json, .collapsed and .analysis.md written beside it, and one `<run>.job.json` per
+// profiling run with Flink's job metrics over that run's window.
 import path from 'node:path';
 import { SquirrlyError } from '../errors.ts';
 
@@ -31,6 +32,25 @@ export function pathInside(dir: string, name: string): string {
     throw new SquirrlyError(`refusing to write ${JSON.stringify(name)} outside ${dir}`);
   }
   return full;
+}
+
+/** Suffix of a job-metrics snapshot; a bare `job.json` (as in fixture folders) is one too. */
+export const JOB_METRICS_SUFFIX = '.job.json';
+
+/**
+ * `<run>.job.json` for a profiling run: `job_<MODE>_<yyyy-MM-dd_HH_mm_ss>.job.json`, stamped like
+ * Flink's own flame graph names (local time) so a listing sorts snapshots beside their flame graphs.
+ */
+export function jobMetricsFileName(mode: string, startedAt: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const d = startedAt;
+  const stamp = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}_${p(d.getHours())}_${p(d.getMinutes())}_${p(d.getSeconds())}`;
+  return `job_${mode.replace(/[^A-Z]/g, '')}_${stamp}${JOB_METRICS_SUFFIX}`;
+}
+
+export function isJobMetricsFileName(name: string): boolean {
+  const base = path.basename(name);
+  return base === 'job.json' || base.endsWith(JOB_METRICS_SUFFIX);
 }
 
 function safeSegment(value: string, what: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactDir, checkArtifactFileName, pathInside } from '../../../src/artifacts/layout.ts';
+import { artifactDir, checkArtifactFileName, isJobMetricsFileName, jobMetricsFileName, pathInside } from '../../../src/artifacts/layout.ts';
 
 describe('artifact file names from the cluster', () => {
   it("accepts Flink's names, including standalone ids with ':'", () => {
@@ -21,5 +21,19 @@ describe('artifact file names from the cluster', () => {
   it('lays files out as <dir>/<namespace>/<deployment> and refuses odd names', () => {
     assert.equal(artifactDir('out', 'squirrly', 'sample-job'), path.join('out', 'squirrly', 'sample-job'));
     assert.throws(() => artifactDir('out', '../etc', 'x'), /invalid namespace/);
+  });
+});
+
+describe('job-metrics snapshot names', () => {
+  it('stamps the run like Flink stamps its flame graphs, and the name passes the artifact check', () => {
+    const name = jobMetricsFileName('ITIMER', new Date(2026, 0, 2, 3, 4, 5));
+    assert.equal(name, 'job_ITIMER_2026-01-02_03_04_05.job.json');
+    assert.equal(checkArtifactFileName(name), name);
+    assert.ok(isJobMetricsFileName(name));
+  });
+  it('recognises a bare job.json and nothing else', () => {
+    assert.ok(isJobMetricsFileName(path.join('fixtures', 'case', 'job.json')));
+    assert.ok(!isJobMetricsFileName('tm-1_ITIMER_2026-01-02_03_04_05.summary.json'));
+    assert.ok(!isJobMetricsFileName('label.json'));
   });
 });

@@ -124,6 +124,16 @@ export class Categorizer {
 const GENERIC_RANK: Partial<Record<Category, number>> = { other: 0, jdk: 1 };
 const SPECIFIC_RANK = 2;
 
+/** How much a category says about where time goes: 0 native/unknown, 1 JDK, 2 anything specific. */
+export function categoryRank(category: Category): number {
+  return GENERIC_RANK[category] ?? SPECIFIC_RANK;
+}
+
+/** The rule of `effectiveCategory` on ranks, for callers that keep categories as indices. */
+export function parentCategoryWins(ownRank: number, parentRank: number): boolean {
+  return ownRank < SPECIFIC_RANK && parentRank > ownRank;
+}
+
 /**
  * The category a frame's self samples count for: its own, unless the parent's effective category
  * says more (a specific category beats JDK, which beats native/unknown). Pass the parent's result
@@ -131,7 +141,5 @@ const SPECIFIC_RANK = 2;
  */
 export function effectiveCategory(own: Category, parentEffective: Category | undefined): Category {
   if (parentEffective === undefined) return own;
-  const ownRank = GENERIC_RANK[own] ?? SPECIFIC_RANK;
-  const parentRank = GENERIC_RANK[parentEffective] ?? SPECIFIC_RANK;
-  return ownRank < SPECIFIC_RANK && parentRank > ownRank ? parentEffective : own;
+  return parentCategoryWins(categoryRank(own), categoryRank(parentEffective)) ? parentEffective : own;
 }

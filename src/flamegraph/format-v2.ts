@@ -7,7 +7,7 @@
 // its result in its own fields so the hot loop allocates nothing but the title.
 import { FlameGraphDataError } from './data-error.ts';
 import { isAsciiSpace, isSpaceCode, readInteger, type IntegerCursor } from './scan.ts';
-import type { DecodedFrame, NameTable } from './tree-builder.ts';
+import type { NameTable } from './tree-builder.ts';
 import { FRAME_TYPES } from './types.ts';
 
 const EXPECTED = "expected f(level,left,width,type,'title')";
@@ -95,13 +95,6 @@ function malformed(): FlameGraphDataError {
 
 function outOfRange(what: string, digits: string): FlameGraphDataError {
   return new FlameGraphDataError('malformed', `${what} ${digits} is out of range`);
-}
-
-/** Decodes one line into a new object (convenience form of `V2FrameDecoder`). */
-export function decodeV2Frame(line: string): DecodedFrame {
-  const decoder = new V2FrameDecoder();
-  decoder.decode(line);
-  return { level: decoder.level, width: decoder.width, type: FRAME_TYPES[decoder.type]!, name: decoder.name };
 }
 
 /**

@@ -206,7 +206,9 @@ export class CompactFrameDecoder {
 }
 
 function toInteger(text: string): number {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isSafeInteger(value)) throw new FlameGraphDataError('malformed', `"${text}" is not a whole number`);
-  return value;
+  const cursor: IntegerCursor = { at: 0, value: 0, start: 0, end: 0 };
+  if (!readInteger(text, cursor, true) || cursor.at !== text.length || !Number.isSafeInteger(cursor.value)) {
+    throw new FlameGraphDataError('malformed', `"${text}" is not a whole number`);
+  }
+  return cursor.value;
 }

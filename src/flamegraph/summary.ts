@@ -1,6 +1,6 @@
 // Turns a frame tree into the numbers the analysis works from, in one pass over the tree
 // (the ten hottest paths are then read back through the parent links).
-import { Categorizer } from './categories.ts';
+import { Categorizer, categoryRank, parentCategoryWins } from './categories.ts';
 import { modeFromFileName, modeFromTitle } from './mode.ts';
 import { SignalMatcher } from './signals.ts';
 import { type Counts, type FrameTable, tableFromRoot } from './tree-builder.ts';
@@ -30,8 +30,8 @@ const CATEGORIES: readonly Category[] = [
 ];
 
 const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((category, index) => [category, index]));
-/** rank per category index: generic categories (native/unknown, then JDK) below specific ones; see effectiveCategory */
-const CATEGORY_RANK = Int8Array.from(CATEGORIES, (category) => (category === 'other' ? 0 : category === 'jdk' ? 1 : 2));
+/** categoryRank per category index, so the tree walk compares numbers */
+const CATEGORY_RANK = Int8Array.from(CATEGORIES, categoryRank);
 const OTHER = CATEGORY_INDEX.get('other')!;
 
 /**
@@ -116,7 +116,7 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
     const rowType = type[row]!;
     const own = categoryOf(id, rowType);
     const parentEffective = effective[depth - 1]!;
-    const category = parentEffective >= 0 && CATEGORY_RANK[own]! < 2 && CATEGORY_RANK[parentEffective]! > CATEGORY_RANK[own]! ? parentEffective : own;
+    const category = parentEffective >= 0 && parentCategoryWins(CATEGORY_RANK[own]!, CATEGORY_RANK[parentEffective]!) ? parentEffective : own;
     effective[depth] = category;
     if (rowSelf > 0) {
       categorySamples[category]! += rowSelf;

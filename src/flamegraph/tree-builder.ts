@@ -6,16 +6,7 @@
 // is its position in the page) and names as ids into one string table. `FrameNode` objects are
 // only made when a consumer asks for `root` (see `materialize`).
 import { FlameGraphDataError } from './data-error.ts';
-import { FRAME_TYPES, type FrameNode, type FrameType } from './types.ts';
-
-/** One frame as the HTML describes it, after decoding. */
-export interface DecodedFrame {
-  level: number;
-  /** total samples of the frame */
-  width: number;
-  name: string;
-  type: FrameType;
-}
+import { FRAME_TYPES, type FrameNode } from './types.ts';
 
 /** Distinct frame names, each with a small integer id. */
 export class NameTable {

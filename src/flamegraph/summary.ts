@@ -1,5 +1,6 @@
 // Turns a frame tree into the numbers the analysis works from, in one pass over the tree
 // (the ten hottest paths are then read back through the parent links).
+import { attribute } from './attribution.ts';
 import { Categorizer, categoryRank, parentCategoryWins } from './categories.ts';
 import { modeFromFileName, modeFromTitle } from './mode.ts';
 import { SignalMatcher } from './signals.ts';
@@ -46,7 +47,7 @@ const OTHER = CATEGORY_INDEX.get('other')!;
  * Works on the compact frame table (one pass over its rows, per-name state in arrays indexed by
  * name id), so no frame object is made.
  */
-export function summarize(graph: FlameGraph, meta: { source: string; target: string; mode?: ProfilingMode }): ProfileSummary {
+export function summarize(graph: FlameGraph, meta: { source: string; target: string; mode?: ProfilingMode; durationSeconds?: number }): ProfileSummary {
   const mode = meta.mode ?? modeFromFileName(meta.source) ?? modeFromTitle(graph.title) ?? 'UNKNOWN';
   const table = graph.frames ?? tableFromRoot(graph.root);
   const { count, parent, nameId, type, total, self, names } = table;
@@ -158,7 +159,7 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
 
   const categories = Object.fromEntries(CATEGORIES.map((category, index) => [category, percentOf(categorySamples[index]!, totalSamples)])) as Record<Category, number>;
   const signals: Partial<Record<SignalId, SignalShare>> = {};
-  for (const [id, share] of signalSamples) signals[id] = { percent: percentOf(share.samples, totalSamples), frame: share.frame };
+  for (const [id, share] of signalSamples) signals[id] = { percent: percentOf(share.samples, totalSamples), frame: share.frame, samples: share.samples };
 
   return {
     source: meta.source,
@@ -173,6 +174,8 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
     hotPaths: hotPaths(table, hottest.rows(), totalSamples),
     categories,
     signals,
+    attribution: attribute(table, mode),
+    ...(meta.durationSeconds !== undefined && meta.durationSeconds > 0 ? { durationSeconds: meta.durationSeconds } : {}),
   };
 }
 

@@ -80,6 +80,59 @@ export interface ProfileSummary {
   categories: Record<Category, number>;
   /** shares of known frame patterns (only those seen); absent in summaries made before it existed */
   signals?: Partial<Record<SignalId, SignalShare>>;
+  /** who the samples belong to: hot frames with their user function and operator (see attribution.ts) */
+  attribution?: Attribution;
+  /** how long the profiler ran, when the caller knows it (the run, or the job metrics' window) */
+  durationSeconds?: number;
+}
+
+/** A Flink operator as the stack shows it: its kind and its place in the chain its task runs. */
+export interface OperatorRef {
+  /** operator class without package, e.g. "StreamMap", "KeyedProcessOperator", "SourceOperator" */
+  kind: string;
+  /** 0-based position in the chain (0 = the chain's head operator) */
+  index: number;
+  /** kind of the chain's head; "SourceOperator" or "StreamSource" mean the chain starts at a source */
+  head: string;
+}
+
+/** What a site's samples are about: a signal's frames, or the leaf ('self': the frame, allocated class or lock). */
+export type SiteKind = SignalId | 'self';
+
+/** Samples that share a hot frame, the code that asked for it and the operator it ran in. */
+export interface CostSite {
+  kind: SiteKind;
+  /** for a signal: its outermost frame on the stack; for 'self': the leaf frame */
+  hotFrame: string;
+  /** the frame directly above the hot frame (generated frames skipped) */
+  caller?: string;
+  /** the nearest user-code frame above the hot frame (for 'self' in ALLOC/LOCK: at or above the allocating/locking frame) */
+  userFrame?: string;
+  /** the nearest frame above the leaf that is neither JDK nor a pass-through frame: who really asked for the cost */
+  blame?: string;
+  /** the innermost Flink operator above the hot frame */
+  operator?: OperatorRef;
+  /** the first frame below the hot frame outside the signal, e.g. the class Kryo instantiates */
+  below?: string;
+  samples: number;
+  /** the stack runs on a Flink task thread */
+  task: boolean;
+  /** from the task's entry to the hot frame; frames that only pass records along are folded into "…" */
+  path: string[];
+}
+
+/** Samples (inclusive) of one user function, in the operator that calls it. */
+export interface FunctionCost {
+  function: string;
+  operator?: OperatorRef;
+  samples: number;
+}
+
+export interface Attribution {
+  /** the hottest sites per kind (bounded) */
+  sites: CostSite[];
+  /** the hottest user functions (bounded); a function is the first user frame under its operator */
+  functions: FunctionCost[];
 }
 
 /** For several artifacts at once: how the targets compare (skew between TaskManagers). */
@@ -95,12 +148,14 @@ export type SignalId =
   | 'kryo'
   | 'logging'
   | 'regex'
+  | 'regex-compile'
   | 'json'
   | 'exceptions'
   | 'rocksdb'
   | 'record-copy'
   | 'gc'
   | 'jit'
+  | 'blocking'
   | 'task-thread'
   | 'task-idle'
   | 'backpressure';
@@ -110,4 +165,6 @@ export interface SignalShare {
   percent: number;
   /** the matching frame with the most samples */
   frame: string;
+  /** the samples behind `percent`; absent in summaries made before it existed */
+  samples?: number;
 }

@@ -73,8 +73,8 @@ describe('summarize', () => {
   });
 
   it('measures known patterns once per stack', () => {
-    assert.deepEqual(summary.signals?.kryo, { percent: 18.75, frame: 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize' });
-    assert.deepEqual(summary.signals?.regex, { percent: 18.75, frame: 'java/util/regex/Pattern.compile' });
+    assert.deepEqual(summary.signals?.kryo, { percent: 18.75, frame: 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize', samples: 150 });
+    assert.deepEqual(summary.signals?.regex, { percent: 18.75, frame: 'java/util/regex/Pattern.compile', samples: 150 });
     assert.equal(summary.signals?.logging?.percent, 11.25);
     assert.equal(summary.signals?.exceptions?.percent, 1.88);
     assert.equal(summary.signals?.gc?.percent, 8.75);

@@ -1,8 +1,10 @@
-// What every command gets: output streams, colors, and a lazily loaded cluster connection.
+// What every command gets: output streams, colors, the interrupt signal, progress rendering and a
+// lazily loaded cluster connection.
 import type { ChalkInstance } from 'chalk';
 import type { KubeCluster } from '../kube/cluster.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { parseRequestTimeout } from './global-options.ts';
+import type { ProgressRenderer } from './render/progress.ts';
 
 export interface CommandContext {
   options: GlobalOptions;
@@ -11,10 +13,14 @@ export interface CommandContext {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   requestTimeoutMs: number;
+  /** aborted by the first Ctrl-C; the second one ends the process */
+  signal: AbortSignal;
   connect(): Promise<KubeCluster>;
+  /** the progress renderer on stderr that the flags ask for */
+  progress(): Promise<ProgressRenderer>;
 }
 
-export async function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<CommandContext> {
+export async function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<CommandContext> {
   const { Chalk } = await import('chalk');
   const colorOn = options.color && !env.NO_COLOR && process.stderr.isTTY === true;
   const chalk = new Chalk({ level: colorOn ? 1 : 0 });
@@ -26,6 +32,7 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
     stdout: process.stdout,
     stderr: process.stderr,
     requestTimeoutMs,
+    signal,
     async connect() {
       const [{ loadKubeconfig }, { KubeCluster }] = await Promise.all([import('../kube/kubeconfig.ts'), import('../kube/cluster.ts')]);
       const config = await loadKubeconfig({
@@ -35,6 +42,10 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
         ...(options.namespace ? { namespace: options.namespace } : {}),
       });
       return new KubeCluster(config, requestTimeoutMs);
+    },
+    async progress() {
+      const { createProgress } = await import('./render/progress.ts');
+      return createProgress({ stream: process.stderr, style: options.progress, quiet: options.quiet, verbose: options.verbose, chalk });
     },
   };
 }

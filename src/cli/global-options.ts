@@ -2,6 +2,7 @@
 // kubectl's own flags (--kubeconfig, --context, -n, --request-timeout) itself.
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
+import { PROGRESS_STYLES, type ProgressStyle } from './render/progress.ts';
 
 export interface GlobalOptions {
   kubeconfig?: string;
@@ -12,6 +13,7 @@ export interface GlobalOptions {
   quiet: boolean;
   verbose: boolean;
   requestTimeout: string;
+  progress: ProgressStyle;
 }
 
 export function withGlobalOptions<T>(y: Argv<T>) {
@@ -23,6 +25,7 @@ export function withGlobalOptions<T>(y: Argv<T>) {
     .option('color', { type: 'boolean', default: true, describe: 'colored output (--no-color or NO_COLOR turn it off)', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output', global: true })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'more detail, including stack traces of unexpected errors', global: true })
+    .option('progress', { choices: PROGRESS_STYLES, default: 'auto' as const, describe: 'progress on stderr: auto (a spinner on a terminal, else lines), plain (timestamped lines) or json (one event per line)', global: true })
     .option('request-timeout', { type: 'string', default: '30s', describe: 'timeout for each request to the cluster, e.g. 30s, 2m', global: true });
 }
 

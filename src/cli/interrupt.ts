@@ -1,9 +1,9 @@
-// Ctrl-C stops waiting: the workflow sees an aborted signal, closes its tunnels and throws
-// InterruptedError. A second Ctrl-C exits at once.
-export function interruptSignal(onSecond: () => void): { signal: AbortSignal; dispose(): void } {
+// Ctrl-C (or SIGTERM) aborts the command's signal: the workflow closes its tunnels and throws
+// InterruptedError. A second one calls `exit` (main.ts ends the process with 130).
+export function listenForInterrupt(exit: () => void): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const handler = (): void => {
-    if (controller.signal.aborted) onSecond();
+    if (controller.signal.aborted) exit();
     else controller.abort();
   };
   process.on('SIGINT', handler);

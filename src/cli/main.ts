@@ -16,8 +16,14 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`kubectl-squirrly ${VERSION}\n`);
       process.exit(ExitCode.ok);
     }
-    const { runCli } = await import('./run.ts');
-    code = await runCli(argv);
+    const [{ runCli }, { listenForInterrupt }] = await Promise.all([import('./run.ts'), import('./interrupt.ts')]);
+    // the first Ctrl-C aborts the command's signal; the second ends the process here
+    const interrupt = listenForInterrupt(() => process.exit(ExitCode.interrupted));
+    try {
+      code = await runCli(argv, process.env, interrupt.signal);
+    } finally {
+      interrupt.dispose();
+    }
   } catch (err) {
     const [{ renderError }, { Chalk }] = await Promise.all([import('./render/errors.ts'), import('chalk')]);
     const color = !process.env.NO_COLOR && !argv.includes('--no-color') && process.stderr.isTTY === true;

@@ -3,15 +3,15 @@
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.ts';
 import { createContext, type CommandContext } from './context.ts';
-import { analysisArgs, withAnalysisOptions } from './commands/analysis-step.ts';
+import { analysisArgs, withAnalysisOptions } from './commands/analysis-options.ts';
 import { withGlobalOptions, type GlobalOptions } from './global-options.ts';
 import { commandName } from './invocation.ts';
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
   let exitCode: number = ExitCode.ok;
   // yargs hands each handler the parsed flags; the global ones build the command context.
   const run = (work: (ctx: CommandContext, args: Record<string, unknown>) => Promise<number>) => async (parsed: Record<string, unknown>) => {
-    exitCode = await work(await createContext(parsed as unknown as GlobalOptions, env), parsed);
+    exitCode = await work(await createContext(parsed as unknown as GlobalOptions, env, signal), parsed);
   };
 
   const parser = withGlobalOptions(yargs(argv))

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BuiltinProvider, builtinFindings } from '../analysis/builtin.ts';
 import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding } from '../analysis/provider.ts';
-import { OpenAIProvider, type OpenAIProviderOptions, type RequestInfo } from '../analysis/openai.ts';
+import { OpenAIProvider, type OpenAIProviderOptions } from '../analysis/openai.ts';
 import type { ProviderName, ProviderSelection } from '../analysis/select-provider.ts';
 import { writeAtomically } from '../artifacts/atomic-file.ts';
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
@@ -18,16 +18,7 @@ import { modeFromFileName } from '../flamegraph/mode.ts';
 import { parseFlameGraphFile } from '../flamegraph/parse.ts';
 import { compareSummaries, summarize } from '../flamegraph/summary.ts';
 import type { ComparisonSummary, ProfileSummary, ProfilingMode } from '../flamegraph/types.ts';
-
-export type AnalyzeEvent =
-  | { type: 'parsed'; path: string; target: string; mode: ProfileSummary['mode']; totalSamples: number; frameCount: number }
-  | { type: 'wrote'; kind: 'summary' | 'collapsed' | 'analysis'; path: string }
-  | { type: 'findings'; findings: Finding[] }
-  | { type: 'provider'; provider: ProviderName; model?: string }
-  | ({ type: 'request' } & RequestInfo)
-  | { type: 'warning'; message: string; hint?: string }
-  /** the chosen provider failed; the builtin analysis follows on onText in its place */
-  | { type: 'analysis-failed'; message: string; hint?: string; partial: boolean };
+import type { Emit } from './events.ts';
 
 export interface AnalyzeFile {
   path: string;
@@ -43,7 +34,7 @@ export interface AnalyzeOptions {
   /** retry, timeout and budget knobs for the openai provider */
   openaiTuning?: Pick<OpenAIProviderOptions, 'timeoutMs' | 'maxRetries' | 'budgetTokens'>;
   writeNextToFiles: boolean;
-  onEvent: (event: AnalyzeEvent) => void;
+  onEvent: Emit;
   /** the analysis as it streams */
   onText: (chunk: string) => void;
   signal?: AbortSignal;

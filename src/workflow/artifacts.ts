@@ -16,7 +16,7 @@ import { scanPod, usableSearchDir } from './artifact-scan.ts';
 import { mergeRuns, selectDownloads, type ArtifactRun, type DownloadRequest, type ScannedPod, type TargetHistory } from './artifact-listing.ts';
 import { mapSettled } from './concurrency.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
-import type { Emit, ProfileEvent } from './events.ts';
+import type { Emit } from './events.ts';
 import { fetchArtifact } from './fetch-artifact.ts';
 import { isRunningAndReady } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
@@ -60,7 +60,7 @@ export interface ArtifactsResult {
   warnings: string[];
 }
 
-export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOptions, emit: Emit<ProfileEvent>): Promise<ArtifactsResult> {
+export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOptions, emit: Emit): Promise<ArtifactsResult> {
   const ref = parseDeploymentRef(options.deployment);
   emit({ type: 'step', message: `reading FlinkDeployment ${ref.name} in namespace ${cluster.namespace}` });
   const { name, object } = await resolveDeployment(cluster, ref);
@@ -123,7 +123,7 @@ interface RestAccess {
   status: ArtifactsResult['rest'];
 }
 
-async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit<ProfileEvent>): Promise<RestAccess> {
+async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit): Promise<RestAccess> {
   const { name, namespace } = facts;
   if (!enabled) {
     return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history; only the pod disks were scanned`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
@@ -152,7 +152,7 @@ async function readHistories(
   pods: V1Pod[],
   jobManager: string,
   options: ArtifactsOptions,
-  emit: Emit<ProfileEvent>,
+  emit: Emit,
 ): Promise<Histories> {
   const tmPods = pods.filter((p) => p.metadata?.labels?.component === 'taskmanager' && p.metadata.name).map((p) => (p.status?.podIP ? { name: p.metadata!.name!, ip: p.status.podIP } : { name: p.metadata!.name! }));
   const body = await client.get<{ taskmanagers?: TaskManagerInfo[] }>('/taskmanagers');
@@ -209,7 +209,7 @@ async function downloadRuns(
   searchDirs: string[],
   dir: string,
   options: ArtifactsOptions,
-  emit: Emit<ProfileEvent>,
+  emit: Emit,
 ): Promise<DownloadOutcome[]> {
   const results = await mapSettled(runs, Math.min(options.concurrency ?? 8, 8), async (run): Promise<DownloadOutcome> => {
     const file = run.file!;

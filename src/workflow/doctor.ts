@@ -11,9 +11,10 @@ import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './d
 import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+import type { CheckStatus, Emit } from './events.ts';
 import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export type { CheckStatus };
 
 export interface CheckResult {
   id: string;
@@ -42,10 +43,12 @@ export interface DoctorOptions {
   via?: RestVia;
 }
 
-export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+/** Runs every check; each result is also emitted as a `check` event as soon as it is known. */
+export async function runDoctor(options: DoctorOptions, emit: Emit = () => {}): Promise<DoctorReport> {
   const checks: CheckResult[] = [];
   const add = (id: string, title: string, status: CheckStatus, detail: string, fix?: string): CheckStatus => {
     checks.push({ id, title, status, detail, ...(fix ? { fix } : {}) });
+    emit({ type: 'check', id, title, status, detail });
     return status;
   };
   const report: DoctorReport = { checks, ok: false };

@@ -1,16 +1,48 @@
-// Typed progress of the profile workflow. The workflow only emits these; the CLI decides how
-// they look (spinner on a TTY, timestamped lines otherwise, nothing with -q).
+// Typed progress of every workflow (profile, artifacts, analysis, doctor). Workflows only emit
+// these; the CLI decides how they look (spinner, timestamped lines, JSON lines, nothing with -q).
+// Renderers are tables with one handler per kind (EventHandlers), so a new kind added here fails
+// typecheck until every renderer says how it looks.
+import type { RequestInfo } from '../analysis/openai.ts';
+import type { Finding } from '../analysis/provider.ts';
+import type { ProviderName } from '../analysis/select-provider.ts';
+import type { ProfilingMode } from '../flamegraph/types.ts';
 
 export type TargetState = 'pending' | 'triggered' | 'running' | 'finished' | 'downloading' | 'saved' | 'failed';
 
-export type ProfileEvent =
-  | { type: 'step'; message: string }
-  | { type: 'warning'; message: string }
-  | { type: 'plan'; targets: Array<{ label: string; pod?: string }>; mode: string; duration: number }
-  | { type: 'target'; label: string; state: TargetState; message?: string }
-  /** emitted about once a second while runs are in progress */
-  | { type: 'countdown'; remainingSeconds: number; running: number; done: number; total: number }
-  | { type: 'retry'; what: string; attempt: number; reason: string }
-  | { type: 'saved'; label: string; path: string; bytes: number; via: 'rest' | 'exec' };
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
-export type Emit<E> = (event: E) => void;
+/** Each event kind and what it carries besides its `type`. */
+export interface WorkflowEventMap {
+  step: { message: string };
+  warning: { message: string; hint?: string };
+  plan: { targets: Array<{ label: string; pod?: string }>; mode: string; duration: number };
+  target: { label: string; state: TargetState; message?: string };
+  /** emitted about once a second while runs are in progress */
+  countdown: { remainingSeconds: number; running: number; done: number; total: number };
+  retry: { what: string; attempt: number; reason: string };
+  saved: { label: string; path: string; bytes: number; via: 'rest' | 'exec' };
+  /** analysis: one flame graph read and summarised */
+  parsed: { path: string; target: string; mode: ProfilingMode | 'UNKNOWN'; totalSamples: number; frameCount: number };
+  wrote: { kind: 'summary' | 'collapsed' | 'analysis'; path: string };
+  findings: { findings: Finding[] };
+  provider: { provider: ProviderName; model?: string };
+  request: RequestInfo;
+  /** the chosen provider failed; the builtin analysis follows on the text stream in its place */
+  'analysis-failed': { message: string; hint?: string; partial: boolean };
+  /** doctor: one check's result */
+  check: { id: string; title: string; status: CheckStatus; detail: string };
+}
+
+export type WorkflowEventType = keyof WorkflowEventMap;
+
+/** One event; WorkflowEvent<'saved'> is the event of one kind. */
+export type WorkflowEvent<K extends WorkflowEventType = WorkflowEventType> = { [P in K]: { type: P } & WorkflowEventMap[P] }[K];
+
+export type Emit = (event: WorkflowEvent) => void;
+
+/** One handler per event kind: the shape of a renderer that cannot forget a kind. */
+export type EventHandlers<R> = { [K in WorkflowEventType]: (event: WorkflowEvent<K>) => R };
+
+export function handleEvent<K extends WorkflowEventType, R>(handlers: EventHandlers<R>, event: WorkflowEvent<K>): R {
+  return handlers[event.type](event);
+}

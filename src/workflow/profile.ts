@@ -13,7 +13,7 @@ import type { KubeCluster } from '../kube/cluster.ts';
 import { sleep } from '../sleep.ts';
 import { mapSettled } from './concurrency.ts';
 import { checkDeployment, checkDuration, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
-import type { Emit, ProfileEvent } from './events.ts';
+import type { Emit } from './events.ts';
 import { fetchArtifact } from './fetch-artifact.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { failureAdvice, runningElsewhere } from './run-messages.ts';
@@ -70,7 +70,7 @@ export interface ProfileResult {
   targets: TargetOutcome[];
 }
 
-export async function profileDeployment(cluster: KubeCluster, options: ProfileOptions, emit: Emit<ProfileEvent>): Promise<ProfileResult> {
+export async function profileDeployment(cluster: KubeCluster, options: ProfileOptions, emit: Emit): Promise<ProfileResult> {
   const { signal } = options;
   const ref = parseDeploymentRef(options.deployment);
   emit({ type: 'step', message: `reading FlinkDeployment ${ref.name} in namespace ${cluster.namespace}` });
@@ -108,7 +108,7 @@ export async function profileDeployment(cluster: KubeCluster, options: ProfileOp
 }
 
 /** GET /config, /overview, /jobs/overview and the JobManager's profiler list (404 = disabled). */
-async function readCluster(client: FlinkRestClient, facts: DeploymentFacts, tunnel: RestTransport, emit: Emit<ProfileEvent>): Promise<string | undefined> {
+async function readCluster(client: FlinkRestClient, facts: DeploymentFacts, tunnel: RestTransport, emit: Emit): Promise<string | undefined> {
   let config: DashboardConfig;
   try {
     config = await client.get<DashboardConfig>('/config');
@@ -172,7 +172,7 @@ interface RunContext extends ProfileOptions {
   transport: RestTransport;
 }
 
-async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit<ProfileEvent>): Promise<TargetOutcome[]> {
+async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit): Promise<TargetOutcome[]> {
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
   const outcomes: TargetOutcome[] = targets.map((t) => (t.pod ? { label: t.label, pod: t.pod, status: 'failed' } : { label: t.label, status: 'failed' }));
 

@@ -1,6 +1,6 @@
 // 2. Overhead of `profile sample-job --duration 1 --provider builtin` on the simulated cluster
 // (clockSpeed 1, so the duration is real): wall time minus the duration, per TaskManager count,
-// with a phase breakdown taken from the arrival times of the CLI's progress lines on stderr.
+// with a phase breakdown taken from the arrival times of the CLI's `--progress json` events on stderr.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,15 +54,28 @@ export function pluginFor(binary: string | undefined): Plugin {
 
 const sourcePlugin = (): Plugin => pluginFor(undefined);
 
-/** Progress lines are "HH:MM:SS text"; the phase marks are the last line of each kind. */
-function phases(lines: Array<{ text: string; ms: number }>, exitMs: number): Partial<Record<Phase, number>> {
-  const strip = (t: string) => t.replace(/^\d\d:\d\d:\d\d /, '');
-  const first = lines[0]?.ms;
-  const last = (re: RegExp) => lines.filter((l) => re.test(strip(l.text))).pop()?.ms;
-  const plan = last(/^profiling \d+ target\(s\)/);
-  const running = last(/: running$/);
-  const finished = last(/: finished$/);
-  const saved = last(/: saved$/);
+/** One `--progress json` event as it arrived; the phase marks are the last event of each kind. */
+interface Arrival {
+  event: { type?: unknown; state?: unknown };
+  ms: number;
+}
+
+function readEvent(line: string): Arrival['event'] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function phases(arrivals: Arrival[], exitMs: number): Partial<Record<Phase, number>> {
+  const first = arrivals[0]?.ms;
+  const last = (type: string, state?: string) => arrivals.filter((a) => a.event.type === type && (state === undefined || a.event.state === state)).pop()?.ms;
+  const plan = last('plan');
+  const running = last('target', 'running');
+  const finished = last('target', 'finished');
+  const saved = last('target', 'saved');
   const out: Partial<Record<Phase, number>> = {};
   if (first !== undefined) out.start = first;
   if (first !== undefined && plan !== undefined) out.discover = plan - first;
@@ -83,11 +96,11 @@ async function profileOnce(
   const flink = scenario.flink('sample-job');
   const kubeBefore = scenario.requests.length;
   const flinkBefore = flink?.requests.length ?? 0;
-  const lines: Array<{ text: string; ms: number }> = [];
+  const arrivals: Arrival[] = [];
   try {
     const run = await runChild(
       plugin.command,
-      [...plugin.args, 'profile', 'sample-job', '--duration', String(DURATION_S), '--provider', 'builtin', '--output-dir', outDir],
+      [...plugin.args, 'profile', 'sample-job', '--duration', String(DURATION_S), '--provider', 'builtin', '--output-dir', outDir, '--progress', 'json'],
       {
         env: {
           PATH: [path.dirname(nodeBin), process.env.PATH].join(path.delimiter),
@@ -98,14 +111,17 @@ async function profileOnce(
           ...extraEnv,
         },
         timeoutMs: 120_000,
-        onStderrLine: (text, ms) => lines.push({ text, ms }),
+        onStderrLine: (text, ms) => {
+          const event = readEvent(text);
+          if (event) arrivals.push({ event, ms });
+        },
       },
     );
     if (run.code !== 0) throw new Error(`profile exited ${run.code ?? run.signal}: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return {
       wallMs: run.ms,
       overheadMs: run.ms - DURATION_S * 1000,
-      phasesMs: phases(lines, run.ms),
+      phasesMs: phases(arrivals, run.ms),
       kubeRequests: scenario.requests.length - kubeBefore,
       flinkRequests: (flink?.requests.length ?? 0) - flinkBefore,
       code: run.code,
@@ -194,7 +210,7 @@ export function overheadSection(r: OverheadResult): Section {
   ]);
   const notes = [
     `plugin: ${r.plugin}; duration ${DURATION_S} s at clockSpeed 1; one warm-up run per count, median of the rest`,
-    'phases from stderr line arrival: start=spawn→first line, discover→plan line, trigger→last "running",',
+    'phases from --progress json event arrival: start=spawn→first event, discover→plan, trigger→last target "running",',
     'wait-excess=last "finished"−last "running"−duration, download→last "saved", analyse+exit→process exit',
   ];
   if (r.growth) {

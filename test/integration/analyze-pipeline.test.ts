@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { selectProvider } from '../../src/analysis/select-provider.ts';
-import { analyzeArtifacts, type AnalyzeEvent, type AnalyzeOptions } from '../../src/workflow/analyze.ts';
+import { analyzeArtifacts, type AnalyzeOptions } from '../../src/workflow/analyze.ts';
+import type { WorkflowEvent } from '../../src/workflow/events.ts';
 import { startOpenAIServer, type OpenAIServer } from '../support/openai-server.ts';
 
 const KEY = 'sk-squirrly-pipeline-0a1b2c3d4e5f6789';
@@ -67,7 +68,7 @@ describe('analyze pipeline', () => {
   }
 
   async function analyze(files: AnalyzeOptions['files'], provider: 'openai' | 'builtin', extra: Partial<AnalyzeOptions> = {}) {
-    const events: AnalyzeEvent[] = [];
+    const events: WorkflowEvent[] = [];
     const text: string[] = [];
     const selection = selectProvider({ provider, env: { OPENAI_API_KEY: KEY }, baseUrl: server.baseUrl, redact: true });
     const outcome = await analyzeArtifacts({
@@ -154,7 +155,7 @@ describe('analyze pipeline', () => {
 
   it('--provider openai without a key runs builtin, keeps everything and fails the run', async () => {
     const html = writeGraph('tm-4_CPU_2024-03-05_14_03_27.html');
-    const events: AnalyzeEvent[] = [];
+    const events: WorkflowEvent[] = [];
     const outcome = await analyzeArtifacts({
       files: [{ path: html }],
       selection: selectProvider({ provider: 'openai', env: {} }),

@@ -98,6 +98,22 @@ describe('profile on a healthy deployment', () => {
     assert.ok(existsSync(doc.targets[0].file));
   });
 
+  it('--progress json writes one event per stderr line, in workflow order', async () => {
+    const r = await env.profile(['sample-job', '-d', '1', '--provider', 'builtin', '--progress', 'json', '--taskmanager', 'sample-job-taskmanager-1-2']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    const events = lines.map((line) => JSON.parse(line) as { type: string; time: string; state?: string; label?: string });
+    for (const e of events) assert.ok(!Number.isNaN(Date.parse(e.time)), `a time on ${JSON.stringify(e)}`);
+    const order = (match: (e: (typeof events)[number]) => boolean): number => events.findIndex(match);
+    const plan = order((e) => e.type === 'plan');
+    const running = order((e) => e.type === 'target' && e.state === 'running');
+    const saved = order((e) => e.type === 'saved' && e.label === 'sample-job-taskmanager-1-2');
+    const provider = order((e) => e.type === 'provider');
+    assert.ok(plan >= 0 && plan < running && running < saved && saved < provider, events.map((e) => e.type).join(' '));
+    // the answer stays on stdout
+    assert.match(r.stdout, /Analysis \(builtin\)/);
+  });
+
   it('--open hands each saved flame graph to the desktop opener', async () => {
     const bin = path.join(env.out, 'fake-bin');
     const log = path.join(env.out, 'opened.log');

@@ -5,11 +5,11 @@ import { newestPerTarget, scanProblem, type ArtifactRun } from '../../workflow/a
 import { listArtifacts, type ArtifactsResult } from '../../workflow/artifacts.ts';
 import { parseVia } from '../../workflow/rest-transport.ts';
 import type { CommandContext } from '../context.ts';
-import { interruptSignal } from '../interrupt.ts';
-import { createProgress } from '../render/progress.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
-import { runAnalysisStep, type AnalysisArgs, type AnalysisJson } from './analysis-step.ts';
+import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
+import { analyse } from '../analysis.ts';
+import type { AnalysisJson } from '../render/analysis.ts';
 import { formatBytes } from './profile.ts';
 
 export interface ArtifactsArgs {
@@ -24,7 +24,7 @@ export interface ArtifactsArgs {
   analyze: boolean;
   /** --via: port-forward (default) or proxy */
   via?: string;
-  analysisArgs: AnalysisArgs;
+  analysisArgs: AnalysisSettings;
 }
 
 export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Promise<number> {
@@ -35,18 +35,16 @@ export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Pr
   // --analyze alone analyses the newest file of each target.
   const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
   const cluster = await ctx.connect();
-  const progress = await createProgress({ stream: ctx.stderr, quiet: ctx.options.quiet, chalk: ctx.chalk });
-  const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
+  const progress = await ctx.progress();
   let result: ArtifactsResult;
   try {
     result = await listArtifacts(
       cluster,
-      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: parseVia(args.via), signal: interrupt.signal },
+      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: parseVia(args.via), signal: ctx.signal },
       (event) => progress.emit(event),
     );
   } finally {
     progress.stop();
-    interrupt.dispose();
   }
   if (!result.rest.available && !result.pods.some((p) => p.scan.state === 'scanned')) {
     throw new SquirrlyError(`nothing could be read for ${result.deployment}: ${result.rest.problem ?? 'no REST history'}, and no pod disk could be scanned (${result.pods.map((p) => `${p.pod}: ${scanProblem(p.scan)}`).join('; ') || 'no pods'})`, result.rest.hint ? { hint: result.rest.hint } : {});
@@ -58,7 +56,7 @@ export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Pr
   let analysis: AnalysisJson | null = null;
   const local = result.downloads.filter((d) => d.status !== 'failed' && d.path);
   if (args.analyze && args.analysisArgs.provider !== 'none' && local.length > 0) {
-    analysis = (await runAnalysisStep(ctx, local.map((d) => ({ path: d.path!, target: d.label })), args.analysisArgs)).json;
+    analysis = (await analyse(ctx, local.map((d) => ({ path: d.path!, target: d.label })), args.analysisArgs, progress)).json;
   }
   if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
 

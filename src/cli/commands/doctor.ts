@@ -1,6 +1,6 @@
 // `kubectl squirrly doctor <deployment>`: one line per check, the fix under each failure, the Role
 // for missing permissions; exit 0 when everything `profile` needs passed.
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, InterruptedError } from '../../errors.ts';
 import { runDoctor as runChecks, type CheckStatus, type DoctorReport } from '../../workflow/doctor.ts';
 import { parseVia } from '../../workflow/rest-transport.ts';
 import type { CommandContext } from '../context.ts';
@@ -8,7 +8,13 @@ import { resolveDeploymentName } from '../settings.ts';
 
 export async function runDoctor(ctx: CommandContext, args: { deployment?: string; via?: string }): Promise<number> {
   const deployment = resolveDeploymentName(args.deployment, ctx.env);
-  const report = await runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via: parseVia(args.via) });
+  const progress = await ctx.progress();
+  let report: DoctorReport;
+  try {
+    report = await untilInterrupted(ctx.signal, runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via: parseVia(args.via) }, progress.emit));
+  } finally {
+    progress.stop();
+  }
   if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
   else printText(ctx, report, args.via === 'proxy' ? ' --via proxy' : '');
   return report.ok ? ExitCode.ok : ExitCode.failure;
@@ -45,4 +51,14 @@ function printText(ctx: CommandContext, report: DoctorReport, viaFlag: string): 
       ? `\n${chalk.red(`${failed} check(s) failed`)}: profile will not work until they are fixed.\n`
       : `\n${chalk.green('ready to profile')}${warned ? ` (${warned} warning(s))` : ''}${report.deployment ? `: kubectl squirrly profile ${report.deployment} -n ${report.namespace}${viaFlag}` : ''}\n`,
   );
+}
+
+/** The checks do not watch the signal: Ctrl-C stops waiting for them (the process then exits). */
+function untilInterrupted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(new InterruptedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new InterruptedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

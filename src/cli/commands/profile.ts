@@ -3,11 +3,11 @@ import path from 'node:path';
 import { ExitCode, InterruptedError, SquirrlyError } from '../../errors.ts';
 import { profileDeployment, type ProfileResult } from '../../workflow/profile.ts';
 import type { CommandContext } from '../context.ts';
-import { interruptSignal } from '../interrupt.ts';
-import { createProgress } from '../render/progress.ts';
 import { resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../settings.ts';
 import { parseVia } from '../../workflow/rest-transport.ts';
-import { runAnalysisStep, type AnalysisArgs, type AnalysisJson } from './analysis-step.ts';
+import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
+import { analyse } from '../analysis.ts';
+import type { AnalysisJson } from '../render/analysis.ts';
 
 export interface ProfileArgs {
   deployment?: string;
@@ -22,18 +22,17 @@ export interface ProfileArgs {
   analysis: boolean;
   /** --open: show the flame graphs in the browser */
   open: boolean;
-  analysisArgs: AnalysisArgs;
+  analysisArgs: AnalysisSettings;
 }
 
 export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promise<number> {
-  const { env, chalk } = ctx;
+  const { env } = ctx;
   const mode = resolveMode(args.type, env);
   const duration = resolveDuration(args.duration, env);
   const searchDirs = resolveSearchDirs(args.searchDirs, env);
   const deployment = resolveDeploymentName(args.deployment, env);
   const cluster = await ctx.connect();
-  const progress = await createProgress({ stream: ctx.stderr, quiet: ctx.options.quiet, chalk });
-  const interrupt = interruptSignal(() => process.exit(ExitCode.interrupted));
+  const progress = await ctx.progress();
   let result: ProfileResult;
   try {
     result = await profileDeployment(
@@ -47,19 +46,18 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
         outputDir: args.outputDir,
         searchDirs,
         via: parseVia(args.via),
-        signal: interrupt.signal,
+        signal: ctx.signal,
       },
       (event) => progress.emit(event),
     );
   } catch (err) {
-    if (err instanceof InterruptedError || interrupt.signal.aborted) {
+    if (err instanceof InterruptedError || ctx.signal.aborted) {
       const name = deployment?.split('/').pop() ?? '';
       throw new InterruptedError('interrupted: stopped waiting; Flink finishes the runs on its own', `fetch them later with: kubectl squirrly artifacts ${name} -n ${cluster.namespace} --latest`);
     }
     throw err;
   } finally {
     progress.stop();
-    interrupt.dispose();
   }
 
   const saved = result.targets.filter((t) => t.status === 'saved');
@@ -77,7 +75,7 @@ export async function runProfile(ctx: CommandContext, args: ProfileArgs): Promis
   let analysis: AnalysisJson | null = null;
   if (args.analysis && args.analysisArgs.provider !== 'none') {
     const files = saved.map((t) => ({ path: t.path!, target: t.label, mode: result.mode }));
-    analysis = (await runAnalysisStep(ctx, files, args.analysisArgs)).json;
+    analysis = (await analyse(ctx, files, args.analysisArgs, progress)).json;
   }
   if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
   else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);

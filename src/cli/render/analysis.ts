@@ -1,0 +1,73 @@
+// How an analysis looks: in text mode the answer streams to stdout under a header and ends with
+// where it was saved; with -o json it is one object inside the command's document.
+import type { ChalkInstance } from 'chalk';
+import type { Finding } from '../../analysis/provider.ts';
+import type { AnalyzeOutcome } from '../../workflow/analyze.ts';
+import { handleEvent, type EventHandlers, type WorkflowEvent } from '../../workflow/events.ts';
+
+/** JSON view of an analysis, for `-o json`. */
+export interface AnalysisJson {
+  provider: string;
+  model: string | null;
+  file: string | null;
+  failed: boolean;
+  partial: boolean;
+  error: string | null;
+  requestTokens: number | null;
+  findings: Finding[];
+  summaries: string[];
+  collapsed: string[];
+}
+
+export function analysisJson(outcome: AnalyzeOutcome): AnalysisJson {
+  return {
+    provider: outcome.provider,
+    model: outcome.result?.model ?? null,
+    file: outcome.written.analysis ?? null,
+    failed: outcome.analysisFailed,
+    partial: outcome.result?.partial ?? false,
+    error: outcome.error?.message ?? null,
+    requestTokens: outcome.result?.requestTokens ?? null,
+    findings: outcome.findings,
+    summaries: outcome.written.summaries,
+    collapsed: outcome.written.collapsed,
+  };
+}
+
+export interface AnalysisText {
+  /** the events that shape stdout: the header before the answer, the file after it */
+  emit(event: WorkflowEvent): void;
+  /** the answer as it streams */
+  text(chunk: string): void;
+  /** after the step: close the answer and say where it was saved */
+  end(): void;
+}
+
+/** The answer on stdout; silent when `enabled` is false (-o json prints the document instead). */
+export function analysisText(stdout: NodeJS.WritableStream, chalk: ChalkInstance, enabled: boolean): AnalysisText {
+  let streamed = false;
+  let savedTo: string | undefined;
+  const write = (s: string): void => {
+    if (enabled) stdout.write(s);
+  };
+  const handlers: EventHandlers<void> = {
+    provider: (e) => write(`\n${chalk.bold(`Analysis (${e.provider}${e.model ? `, ${e.model}` : ''})`)}\n\n`),
+    wrote: (e) => {
+      if (e.kind === 'analysis') savedTo = e.path;
+    },
+    step: () => {}, warning: () => {}, plan: () => {}, target: () => {}, countdown: () => {}, retry: () => {}, saved: () => {},
+    parsed: () => {}, findings: () => {}, request: () => {}, 'analysis-failed': () => {}, check: () => {},
+  };
+  return {
+    emit: (event) => handleEvent(handlers, event),
+    text(chunk) {
+      if (!enabled) return;
+      streamed = true;
+      stdout.write(chunk);
+    },
+    end() {
+      if (streamed) write('\n');
+      if (savedTo) write(`\n${chalk.dim(`analysis saved to ${savedTo}`)}\n`);
+    },
+  };
+}

@@ -26,6 +26,8 @@ export interface RestClientOptions {
   attempts?: number;
   /** first backoff, doubled each retry; default 250 ms */
   backoffMs?: number;
+  /** largest JSON answer read; default 16 MiB (a vertex of parallelism 1000 answers ~1 MiB) */
+  maxResponseBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -34,16 +36,16 @@ export class FlinkRestClient {
   private readonly options: Required<Omit<RestClientOptions, 'signal'>> & { signal?: AbortSignal };
   constructor(baseUrl: string, options: RestClientOptions) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.options = { attempts: 3, backoffMs: 250, ...options };
+    this.options = { attempts: 3, backoffMs: 250, maxResponseBytes: 16 * 1024 * 1024, ...options };
   }
 
   async get<T>(path: string): Promise<T> {
-    return this.retrying(async () => parseJson<T>('GET', path, await this.send('GET', path)));
+    return this.retrying(async () => parseJson<T>('GET', path, await this.send('GET', path), this.options.maxResponseBytes));
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
     const res = await this.send('POST', path, body);
-    return parseJson<T>('POST', path, res);
+    return parseJson<T>('POST', path, res, this.options.maxResponseBytes);
   }
 
   /**
@@ -52,7 +54,7 @@ export class FlinkRestClient {
    */
   async open(path: string): Promise<Response> {
     const res = await this.send('GET', path);
-    if (!res.ok) await parseJson('GET', path, res); // throws FlinkRestError with Flink's message
+    if (!res.ok) await parseJson('GET', path, res, this.options.maxResponseBytes); // throws FlinkRestError with Flink's message
     return res;
   }
 
@@ -105,12 +107,17 @@ function isTransient(err: unknown): boolean {
   return false;
 }
 
-async function parseJson<T>(method: string, path: string, res: Response): Promise<T> {
-  let text: string;
+async function parseJson<T>(method: string, path: string, res: Response, maxBytes: number): Promise<T> {
+  let text: string | undefined;
   try {
-    text = await res.text();
+    text = await readBounded(res, maxBytes);
   } catch (err) {
     throw new TransportError(method, path, err, 0);
+  }
+  if (text === undefined) {
+    throw new SquirrlyError(`Flink REST ${method} ${path} answered more than ${Math.round(maxBytes / 1024)} KiB; refusing to read it`, {
+      hint: 'is the port-forward reaching the Flink REST port? check rest.port of the deployment',
+    });
   }
   let body: unknown;
   try {
@@ -126,6 +133,19 @@ async function parseJson<T>(method: string, path: string, res: Response): Promis
     throw new FlinkRestError(method, path, res.status, Array.isArray(errors) ? errors.map(String) : [text.slice(0, 200)]);
   }
   return body as T;
+}
+
+/** The body as text, or undefined once it passes maxBytes (leaving the loop cancels the stream). */
+async function readBounded(res: Response, maxBytes: number): Promise<string | undefined> {
+  if (res.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function summarizeErrors(errors: string[]): string {

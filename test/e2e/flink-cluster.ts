@@ -1,5 +1,6 @@
 // Starts a real Flink session cluster from Maven Central jars: one JobManager and N TaskManagers
-// as separate JVMs on loopback, with the profiler REST API enabled, and submits ClickJob.
+// as separate JVMs on loopback, with the profiler REST API enabled, and submits ClickJob (or another
+// job of test/e2e/flink through its submitter main).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -25,6 +26,15 @@ export interface RealFlinkOptions {
   startTimeoutMs?: number;
   /** extra config.yaml entries */
   extraConfig?: Record<string, string | number | boolean>;
+  /** task slots per TaskManager; default 2 */
+  slotsPerTaskManager?: number;
+  /** default: every slot */
+  parallelism?: number;
+  /**
+   * The submitter main and its arguments after `host restPort jobJar parallelism`;
+   * default squirrly.e2e.Submit with the records per second (ClickJob)
+   */
+  job?: { mainClass: string; args: string[] };
 }
 
 export interface RealFlink {
@@ -61,7 +71,7 @@ export const JDK17_OPTS = [
   '--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED',
 ];
 
-const SLOTS_PER_TM = 2;
+const DEFAULT_SLOTS_PER_TM = 2;
 
 const LOG4J = `rootLogger.level = INFO
 rootLogger.appenderRef.out.ref = out
@@ -81,7 +91,7 @@ function yamlValue(v: string | number | boolean): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-function configYaml(restPort: number, rpcPort: number, extra: Record<string, string | number | boolean>): string {
+function configYaml(restPort: number, rpcPort: number, slots: number, extra: Record<string, string | number | boolean>): string {
   // Memory: the machine has 2 cores and several JVMs; keep every process at 1 GiB.
   const entries: Record<string, string | number | boolean> = {
     'jobmanager.rpc.address': '127.0.0.1',
@@ -96,7 +106,7 @@ function configYaml(restPort: number, rpcPort: number, extra: Record<string, str
     'jobmanager.memory.process.size': '1g',
     'taskmanager.memory.process.size': '1g',
     'taskmanager.memory.managed.size': '64m',
-    'taskmanager.numberOfTaskSlots': SLOTS_PER_TM,
+    'taskmanager.numberOfTaskSlots': slots,
     // spread the job over every TaskManager so each profile shows user code
     'cluster.evenly-spread-out-slots': true,
     'blob.server.port': '0',
@@ -130,7 +140,8 @@ export async function startRealFlink(opts: RealFlinkOptions): Promise<RealFlink>
   for (const dir of [opts.jobManagerProfilingDir, ...opts.taskManagers.map((t) => t.profilingDir)]) {
     mkdirSync(dir, { recursive: true });
   }
-  writeFileSync(join(confDir, 'config.yaml'), configYaml(restPort, rpcPort!, opts.extraConfig ?? {}));
+  const slots = opts.slotsPerTaskManager ?? DEFAULT_SLOTS_PER_TM;
+  writeFileSync(join(confDir, 'config.yaml'), configYaml(restPort, rpcPort!, slots, opts.extraConfig ?? {}));
   writeFileSync(join(confDir, 'log4j2.properties'), LOG4J);
 
   const processes: GroupProcess[] = [];
@@ -189,7 +200,8 @@ export async function startRealFlink(opts: RealFlinkOptions): Promise<RealFlink>
       const config = (await getJson(`${restUrl}/config`)) as { 'flink-version': string };
       return config['flink-version'];
     });
-    const jobId = await submit(build, workDir, restPort, opts.taskManagers.length * SLOTS_PER_TM, opts.recordsPerSecond ?? 20000, processes);
+    const job = opts.job ?? { mainClass: 'squirrly.e2e.Submit', args: [String(opts.recordsPerSecond ?? 20000)] };
+    const jobId = await submit(build, workDir, restPort, opts.parallelism ?? opts.taskManagers.length * slots, job, processes);
     await waitFor(deadline, processes, `job ${jobId} RUNNING with all tasks running`, async () => {
       const overview = (await getJson(`${restUrl}/jobs/overview`)) as {
         jobs: Array<{ jid: string; state: string; tasks: { total: number; running: number } }>;
@@ -260,13 +272,13 @@ async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}`);
 }
 
-/** Runs the Submit main (a REST client) and returns the job id it prints. */
+/** Runs a submitter main (a REST client) and returns the job id it prints. */
 async function submit(
   build: FlinkBuild,
   workDir: string,
   restPort: number,
   parallelism: number,
-  recordsPerSecond: number,
+  job: { mainClass: string; args: string[] },
   cluster: GroupProcess[],
 ): Promise<string> {
   const logFile = join(workDir, 'submit.log');
@@ -279,12 +291,12 @@ async function submit(
       ...JDK17_OPTS,
       '-cp',
       `${build.jobJar}:${build.classpath}`,
-      'squirrly.e2e.Submit',
+      job.mainClass,
       '127.0.0.1',
       String(restPort),
       build.jobJar,
       String(parallelism),
-      String(recordsPerSecond),
+      ...job.args,
     ],
     { logFile, cwd: workDir },
   );

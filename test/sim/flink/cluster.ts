@@ -1,5 +1,6 @@
-// A Flink JobManager REST endpoint on loopback: the cluster overview routes, the six profiler
-// routes of FLIP-375 (only when profiling is enabled) and fault hooks for the client's error paths.
+// A Flink JobManager REST endpoint on loopback: the cluster overview routes, the job's details and
+// metrics (job-metrics.ts), the six profiler routes of FLIP-375 (only when profiling is enabled) and
+// fault hooks for the client's error paths.
 //
 // Checked against real Flink 1.20.5 and 2.3.0:
 // - a POST body without `duration` (or with a null one) is 400 "Request did not match expected format
@@ -45,6 +46,7 @@ import {
   type SimResponse,
 } from './rest-responses.ts';
 import { SimClock } from './sim-clock.ts';
+import { SimJobMetrics } from './job-metrics.ts';
 
 export interface FlinkSimOptions {
   flinkVersion: string; // e.g. '1.20.1' (GET /config 'flink-version')
@@ -171,6 +173,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
     taskManagers.set(tm.id, { info: { id: tm.id, ip: tm.ip }, profiler });
   }
   const removedProfilers: ProfilingService[] = [];
+  const jobMetrics = job === null ? undefined : new SimJobMetrics(job, clock, () => [...taskManagers.values()].map((tm) => tm.info), options.flinkVersion);
   const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   function startRun(profiler: ProfilingService, request: ProfilingRequest, method: string, path: string): SimResponse {
@@ -269,6 +272,8 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
         case '/jobmanager/config':
           return jsonResponse(200, jobManagerConfig(options.configuration));
       }
+      const metrics = jobMetrics?.route(segments, new URLSearchParams(url.split('?')[1] ?? ''));
+      if (metrics !== undefined) return metrics;
     }
     if (options.profiling) {
       const response = await profilerRoute(method, segments, body, url.split('?')[0] ?? '');

@@ -18,7 +18,9 @@ import { modeFromFileName } from '../flamegraph/mode.ts';
 import { parseFlameGraphFile } from '../flamegraph/parse.ts';
 import { compareSummaries, summarize } from '../flamegraph/summary.ts';
 import type { ComparisonSummary, ProfileSummary, ProfilingMode } from '../flamegraph/types.ts';
+import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 import type { Emit } from './events.ts';
+import { findJobMetricsBeside, readJobMetricsFile } from './job-metrics-file.ts';
 
 export interface AnalyzeFile {
   path: string;
@@ -40,12 +42,19 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** clock for the combined file name */
   now?: () => Date;
+  /**
+   * Flink's job metrics over the profiling window; when absent, a `job.json` / `*.job.json` beside
+   * the files is used if there is one
+   */
+  jobMetrics?: JobMetricsSnapshot;
 }
 
 export interface AnalyzeOutcome {
   summaries: ProfileSummary[];
   comparison?: ComparisonSummary;
   findings: Finding[];
+  /** the job metrics the analysis joined, when it had some */
+  jobMetrics?: JobMetricsSnapshot;
   written: { summaries: string[]; collapsed: string[]; analysis?: string };
   /** the provider that produced `result` (builtin after a fallback) */
   provider: ProviderName;
@@ -103,10 +112,13 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
 
   const comparison = summaries.length > 1 ? compareSummaries(summaries) : undefined;
   if (comparison) outcome.comparison = comparison;
-  const findings = builtinFindings({ summaries, ...(comparison ? { comparison } : {}) });
+  const jobMetrics = opts.jobMetrics ?? (await jobMetricsBeside(opts.files, onEvent));
+  if (jobMetrics) outcome.jobMetrics = jobMetrics;
+  const basis = { summaries, ...(comparison ? { comparison } : {}), ...(jobMetrics ? { jobMetrics } : {}) };
+  const findings = builtinFindings(basis);
   outcome.findings = findings;
   onEvent({ type: 'findings', findings });
-  const input: AnalysisInput = { summaries, findings, ...(comparison ? { comparison } : {}) };
+  const input: AnalysisInput = { ...basis, findings };
 
   if (selection.fallback) {
     const { reason, failsRun } = selection.fallback;
@@ -157,6 +169,18 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });
   }
   return outcome;
+}
+
+async function jobMetricsBeside(files: AnalyzeFile[], onEvent: Emit): Promise<JobMetricsSnapshot | undefined> {
+  const file = await findJobMetricsBeside(files.map((f) => f.path));
+  if (file === undefined) return undefined;
+  const snapshot = await readJobMetricsFile(file);
+  if (snapshot === undefined) {
+    onEvent({ type: 'warning', message: `ignoring ${file}: not a job-metrics snapshot`, hint: 'it is rewritten by the next `kubectl squirrly profile`' });
+    return undefined;
+  }
+  onEvent({ type: 'step', message: `joining Flink's job metrics from ${path.basename(file)}` });
+  return snapshot;
 }
 
 function makeProvider(selection: ProviderSelection, opts: AnalyzeOptions): AnalysisProvider & { model?: string } {

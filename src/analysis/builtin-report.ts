@@ -1,6 +1,7 @@
 // Markdown of the builtin analysis, produced in a few chunks (findings, categories, top frames)
 // so it streams like the other providers' answers.
 import type { Category, ProfileSummary } from '../flamegraph/types.ts';
+import { shortFrame } from '../flamegraph/frame-kinds.ts';
 import { formatPercent } from './findings-rules.ts';
 import type { Finding } from './provider.ts';
 
@@ -21,7 +22,20 @@ export function* renderBuiltinReport(findings: Finding[], summaries: ProfileSumm
 
 function renderFinding(finding: Finding): string {
   const evidence = finding.evidence.map((line) => `- ${line}\n`).join('');
-  return `### [${finding.severity.toUpperCase()}] ${finding.title}\n\n${evidence}\n**What to do:** ${finding.advice}\n\n`;
+  return `### [${finding.severity.toUpperCase()}] ${finding.title}\n\n${renderWhere(finding)}${evidence}\n**What to do:** ${finding.advice}\n\n`;
+}
+
+/** One line naming the code: user function, operator (and vertex), hot frame. */
+function renderWhere(finding: Finding): string {
+  const a = finding.attribution;
+  if (a === undefined) return '';
+  const parts = [
+    a.userFunction ? shortFrame(a.userFunction) : undefined,
+    a.operator ? `operator ${a.operator}${a.vertex && a.vertex !== a.operator ? ` in ${a.vertex}` : ''}` : undefined,
+    a.userFrame ? `via ${shortFrame(a.userFrame)}` : undefined,
+    `hot frame ${a.hotFrame}`,
+  ].filter((part): part is string => part !== undefined);
+  return `**Where:** ${parts.join(' · ')}\n\n`;
 }
 
 function renderCategories(summaries: ProfileSummary[]): string {

@@ -1,35 +1,23 @@
 // The builtin analysis: rule-based findings (findings-rules.ts) merged across targets and ordered
 // by severity, and a provider that renders them as markdown without any network.
-import { compareSummaries } from '../flamegraph/summary.ts';
 import type { ComparisonSummary, ProfileSummary } from '../flamegraph/types.ts';
+import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 import { renderBuiltinReport } from './builtin-report.ts';
-import { type ScoredFinding, skewFinding, summaryFindings } from './findings-rules.ts';
+import { jobFindings, type ScoredFinding, summaryFindings } from './findings-rules.ts';
 import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding, Severity } from './provider.ts';
 
 const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
 
-/** The JobManager does no record processing, so it is left out of the skew comparison. */
-const JOB_MANAGER_TARGET = 'JobManager';
-
 /**
- * All builtin findings, most severe first. A rule that fires on several targets becomes one
- * finding with per-target evidence. Skew is judged among TaskManager profiles of the same mode,
- * so `comparison` (often computed over every file) is not used for it.
+ * All builtin findings, most severe first, then by cost. A rule that fires on several targets becomes
+ * one finding with per-target evidence. Job-wide rules (bottleneck, skew) see every summary and the
+ * job metrics; `comparison` is not used (skew is judged per function, not on whole-JVM totals).
  */
-export function builtinFindings(input: { summaries: ProfileSummary[]; comparison?: ComparisonSummary }): Finding[] {
-  const perTarget = input.summaries.flatMap(summaryFindings);
-  const skew = taskManagerComparisons(input.summaries).map(skewFinding);
-  const all = [...mergeAcrossTargets(perTarget), ...skew.filter((finding) => finding !== undefined)];
+export function builtinFindings(input: { summaries: ProfileSummary[]; comparison?: ComparisonSummary; jobMetrics?: JobMetricsSnapshot }): Finding[] {
+  const perTarget = input.summaries.flatMap((summary) => summaryFindings(summary, input.jobMetrics));
+  const all = [...mergeAcrossTargets(perTarget), ...jobFindings(input.summaries, input.jobMetrics)];
   all.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.score - a.score || a.id.localeCompare(b.id));
   return all.map(({ score: _score, ...finding }) => finding);
-}
-
-function taskManagerComparisons(summaries: ProfileSummary[]): ComparisonSummary[] {
-  const byMode = groupBy(
-    summaries.filter((summary) => summary.target !== JOB_MANAGER_TARGET),
-    (summary) => summary.mode,
-  );
-  return [...byMode.values()].filter((group) => group.length > 1).map(compareSummaries);
 }
 
 /** One finding per rule id; the per-target overview stays one per target. */

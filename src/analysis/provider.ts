@@ -15,6 +15,24 @@ export interface Finding {
   advice: string;
   /** which target it concerns, when it concerns one */
   target?: string;
+  /** where the cost is, when the rule could tell */
+  attribution?: FindingAttribution;
+}
+
+/** The code behind a finding: the hot frame, the user function above it and the operator it runs in. */
+export interface FindingAttribution {
+  /** the frame the cost is in (dot form), e.g. java.util.regex.Pattern.compile */
+  hotFrame: string;
+  /** the user function the operator calls (map, flatMap, processElement, ...) that leads to the hot frame (dot form) */
+  userFunction?: string;
+  /** the nearest user-code frame above the hot frame, when it is not the user function itself (dot form) */
+  userFrame?: string;
+  /** the Flink operator: its name from the job graph when known, else its kind and chain position */
+  operator?: string;
+  /** the job-graph vertex the operator is chained into, when the job metrics name it */
+  vertex?: string;
+  /** from the task's entry to the hot frame; "…" marks frames that only pass records along */
+  path?: string[];
 }
 
 export interface AnalysisInput {

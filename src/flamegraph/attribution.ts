@@ -35,6 +35,7 @@ interface Group {
   hot: number;
   caller: number;
   user: number;
+  fn: number;
   blame: number;
   below: number;
   chain: number;
@@ -111,19 +112,20 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
   };
   const nameAt = (depth: number): number => (depth > 0 ? nameId[path[depth]!]! : -1);
 
-  const addSite = (kind: SiteKind, row: number, hotDepth: number, fields: { user: number; blame: number; caller: number; below: number }, depth: number): void => {
+  const addSite = (kind: SiteKind, row: number, hotDepth: number, fields: { user: number; fn: number; blame: number; caller: number; below: number }, depth: number): void => {
     const task = taskAt[depth]! > 0;
     const hot = nameAt(hotDepth);
     const user = nameAt(fields.user);
+    const fn = nameAt(fields.fn);
     const blame = nameAt(fields.blame);
     const caller = nameAt(fields.caller);
     const below = nameAt(fields.below);
     const chain = chainAt[hotDepth]!;
-    const key = `${kind}|${hot}|${caller}|${user}|${blame}|${below}|${chain}|${task ? 1 : 0}`;
+    const key = `${kind}|${hot}|${caller}|${user}|${fn}|${blame}|${below}|${chain}|${task ? 1 : 0}`;
     const rowSelf = self[row]!;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { kind, hot, caller, user, blame, below, chain, task, samples: 0, row, rowSelf, hotDepth, taskDepth: taskAt[depth]! };
+      group = { kind, hot, caller, user, fn, blame, below, chain, task, samples: 0, row, rowSelf, hotDepth, taskDepth: taskAt[depth]! };
       groups.set(key, group);
     }
     group.samples += rowSelf;
@@ -176,10 +178,11 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
       for (let s = 0; s < signalCount; s++) {
         const hotDepth = signalAt[here + s]!;
         if (hotDepth < 0) continue;
-        addSite(SITE_SIGNALS[s]!, row, hotDepth, { user: userAt[hotDepth - 1] ?? -1, blame: blameAt[hotDepth - 1] ?? -1, caller: namedAt[hotDepth - 1] ?? -1, below: belowAt[here + s]! }, d);
+        const above = hotDepth - 1;
+        addSite(SITE_SIGNALS[s]!, row, hotDepth, { user: userAt[above] ?? -1, fn: functionAt[above] ?? -1, blame: blameAt[above] ?? -1, caller: namedAt[above] ?? -1, below: belowAt[here + s]! }, d);
       }
       const codeDepth = leafIsClass ? d - 1 : d;
-      addSite('self', row, d, { user: userAt[codeDepth] ?? -1, blame: blameAt[codeDepth] ?? -1, caller: namedAt[d - 1] ?? -1, below: -1 }, d);
+      addSite('self', row, d, { user: userAt[codeDepth] ?? -1, fn: functionAt[codeDepth] ?? -1, blame: blameAt[codeDepth] ?? -1, caller: namedAt[d - 1] ?? -1, below: -1 }, d);
       const fnDepth = functionAt[leafIsClass ? Math.max(0, d - 1) : d]!;
       if (fnDepth > 0) {
         const fn = nameId[path[fnDepth]!]!;
@@ -224,6 +227,7 @@ function toSite(group: Group, table: FrameTable, chains: ChainTable, flagsOf: (i
   const optional: Array<[keyof CostSite, string | undefined]> = [
     ['caller', name(group.caller)],
     ['userFrame', name(group.user)],
+    ['function', name(group.fn)],
     ['blame', name(group.blame)],
     ['below', name(group.below)],
   ];

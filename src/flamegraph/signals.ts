@@ -9,7 +9,8 @@ const SIGNAL_PATTERNS: ReadonlyArray<[SignalId, RegExp]> = [
   // A Pattern built while the stack runs: per call, unless the caller is open() or a static initialiser.
   ['regex-compile', /^java\.util\.regex\.Pattern\.(?:compile|<init>)$/],
   ['json', /^(?:com\.fasterxml\.jackson\.|org\.apache\.flink\.shaded\.jackson2\.|com\.google\.gson\.|org\.json\.)/],
-  ['exceptions', /^java\.lang\.Throwable\.(?:fillInStackTrace|getStackTrace|<init>)|Throwable::fill_in_stack_trace|^JVM_FillInStackTrace/],
+  // Building a throwable (its constructor chain from the thrown class down) and filling in its stack trace.
+  ['exceptions', /^java\.lang\.Throwable\.(?:fillInStackTrace|getStackTrace|<init>)$|Throwable::fill_in_stack_trace|^JVM_FillInStackTrace|^[\w$.]+(?:Exception|Error)\.<init>$/],
   ['rocksdb', /^org\.rocksdb\.|^org\.forstdb\.|rocksdb::|forstdb::|^Java_org_rocksdb_|^Java_org_forstdb_/],
   // A serializer's copy: without object reuse Flink deep-copies every record between chained operators
   // (CopyingChainingOutput calls it); passing through a chaining output alone copies nothing.

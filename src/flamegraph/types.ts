@@ -108,6 +108,8 @@ export interface CostSite {
   caller?: string;
   /** the nearest user-code frame above the hot frame (for 'self' in ALLOC/LOCK: at or above the allocating/locking frame) */
   userFrame?: string;
+  /** the user function of the operator above the hot frame: the first user frame under that operator */
+  function?: string;
   /** the nearest frame above the leaf that is neither JDK nor a pass-through frame: who really asked for the cost */
   blame?: string;
   /** the innermost Flink operator above the hot frame */

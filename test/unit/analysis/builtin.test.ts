@@ -1,41 +1,14 @@
+// The builtin rules on Flink-shaped profiles (rendered to real HTML and parsed), with and without
+// the job's metrics: what they find, whom they name, and what they leave alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BuiltinProvider, builtinFindings } from '../../../src/analysis/builtin.ts';
-import { THRESHOLDS } from '../../../src/analysis/findings-rules.ts';
 import type { Finding } from '../../../src/analysis/provider.ts';
-import type { FrameStat, ProfileSummary, SignalId, SignalShare } from '../../../src/flamegraph/types.ts';
+import type { ProfileSummary } from '../../../src/flamegraph/types.ts';
+import type { Stack } from '../flamegraph/render-html.ts';
+import { chained, compilerThread, idleTask, job, NETWORK, op, PKG, profile, SOURCE, vertex } from './flink-stacks.ts';
 
-function frame(name: string, percent: number): FrameStat {
-  return { name, type: 'jit', category: 'user', samples: percent * 10, percent };
-}
-
-/** A healthy CPU profile: nothing dominates, every signal well under its threshold. */
-function cleanSummary(overrides: Partial<ProfileSummary> = {}): ProfileSummary {
-  return {
-    source: 'tm-1_ITIMER_2024-03-05_14_03_27.html',
-    target: 'tm-1',
-    mode: 'ITIMER',
-    format: 'v2',
-    totalSamples: 1000,
-    frameCount: 500,
-    maxDepth: 40,
-    topSelf: [frame('com/example/Enrich.map', 8), frame('java/util/HashMap.get', 5), frame('org/apache/flink/Foo.bar', 4), frame('x/Y.z', 1)],
-    topTotal: [frame('java/lang/Thread.run', 90)],
-    hotPaths: [{ frames: ['java/lang/Thread.run', 'com/example/Enrich.map', 'com/esotericsoftware/kryo/Kryo.writeClassAndObject'], samples: 30, percent: 3 }],
-    categories: {
-      user: 55, 'flink-runtime': 20, serialization: 5, 'state-backend': 0, network: 5, 'gc-jit-vm': 5, kernel: 3, logging: 1, jdk: 5, waiting: 0, other: 1,
-    },
-    signals: { kryo: { percent: 1, frame: 'com/esotericsoftware/kryo/Kryo.writeClassAndObject' }, logging: { percent: 1, frame: 'org/slf4j/Logger.info' }, gc: { percent: 2, frame: 'GangWorker::run()' }, jit: { percent: 3, frame: 'CompileBroker::compiler_thread_loop()' } },
-    ...overrides,
-  };
-}
-
-function withSignals(signals: Partial<Record<SignalId, number>>, overrides: Partial<ProfileSummary> = {}): ProfileSummary {
-  const base = cleanSummary(overrides);
-  const shares: Partial<Record<SignalId, SignalShare>> = { ...base.signals };
-  for (const [id, percent] of Object.entries(signals) as Array<[SignalId, number]>) shares[id] = { percent, frame: `frame-of-${id}` };
-  return { ...base, signals: shares };
-}
+const REGEX = ['java/lang/String.matches', 'java/util/regex/Pattern.matches', 'java/util/regex/Pattern.compile', 'java/util/regex/Pattern.expr'];
 
 function ids(findings: Finding[]): string[] {
   return findings.map((finding) => finding.id);
@@ -47,145 +20,245 @@ function only(findings: Finding[], id: string): Finding {
   return found[0]!;
 }
 
-describe('builtinFindings', () => {
-  it('finds nothing but the overview in a clean profile of every mode', () => {
-    for (const mode of ['CPU', 'ITIMER', 'ALLOC', 'LOCK', 'WALL', 'UNKNOWN'] as const) {
-      assert.deepEqual(ids(builtinFindings({ summaries: [cleanSummary({ mode })] })), ['top-self-frames'], mode);
+const alarms = (findings: Finding[]): Finding[] => findings.filter((finding) => finding.severity === 'high' || finding.severity === 'medium');
+
+/** a regex compiled per record in a filter chained to the source: `regexSamples` of 1000 */
+function regexJob(regexSamples: number, durationSeconds: number): ProfileSummary {
+  return profile(
+    [
+      { frames: [...SOURCE, ...chained('StreamFilter'), `${PKG}/RegexPerRecord$ValidEmail.filter`, ...REGEX], samples: regexSamples },
+      { frames: [...SOURCE, ...chained('StreamFilter'), `${PKG}/RegexPerRecord$ValidEmail.filter`], samples: 100 },
+      { frames: idleTask, samples: 900 - regexSamples },
+    ],
+    'ITIMER',
+    { durationSeconds },
+  );
+}
+
+const regexMetrics = job([vertex('v1', 'Source: emails -> ValidEmail -> discard: Writer', [{ busyMsPerSecond: 900 }])]);
+
+describe('builtin rules: attribution', () => {
+  it('names the hot frame, the user function, the operator from the job graph and the path from the task entry', () => {
+    const findings = builtinFindings({ summaries: [regexJob(600, 10)], jobMetrics: regexMetrics });
+    assert.equal(findings[0]!.id, 'regex');
+    const regex = findings[0]!;
+    assert.equal(regex.severity, 'high');
+    assert.equal(regex.attribution?.hotFrame, 'java.util.regex.Pattern.matches');
+    assert.equal(regex.attribution?.userFunction, 'squirrly.e2e.diagnosis.RegexPerRecord$ValidEmail.filter');
+    assert.equal(regex.attribution?.operator, 'ValidEmail');
+    assert.equal(regex.attribution?.vertex, 'Source: emails -> ValidEmail -> discard: Writer');
+    assert.equal(regex.attribution?.path?.[0], 'org.apache.flink.runtime.taskmanager.Task.run');
+    assert.ok(regex.attribution?.path?.includes('org.apache.flink.streaming.api.operators.StreamFilter.processElement'));
+    assert.match(regex.title, /RegexPerRecord\$ValidEmail\.filter \(operator ValidEmail\)/);
+    assert.match(regex.advice, /compiles a regular expression for every record \(java\.lang\.String\.matches builds a new Pattern/);
+    assert.match(regex.advice, /static final Pattern/);
+  });
+
+  it('without job metrics names the operator by kind and chain position', () => {
+    const regex = only(builtinFindings({ summaries: [regexJob(600, 10)] }), 'regex');
+    assert.equal(regex.attribution?.operator, 'StreamFilter (operator 2 of a chain starting with SourceOperator)');
+  });
+
+  it('judges the absolute cost: a large share of a tiny CPU amount is not an alarm', () => {
+    // the same 60% share, but 600 samples over 600 s is 10 ms of CPU per second
+    const findings = builtinFindings({ summaries: [regexJob(600, 600)] });
+    assert.equal(only(findings, 'regex').severity, 'low');
+    assert.deepEqual(alarms(findings), []);
+  });
+
+  it('says "declare the field\'s type" for Kryo inside the POJO serializer, "make it a POJO" for a generic record', () => {
+    const emit = [...SOURCE, ...chained('StreamFlatMap'), `${PKG}/KryoPojoField$Enrich.flatMap`, `${PKG.replace(/[^/]+\/[^/]+\/[^/]+$/, 'org/apache/flink/streaming')}/api/operators/TimestampedCollector.collect`, 'org/apache/flink/streaming/runtime/io/RecordWriterOutput.collect'];
+    const field: Stack[] = [
+      { frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.serialize', 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize', 'com/esotericsoftware/kryo/Kryo.writeClassAndObject', 'com/esotericsoftware/kryo/serializers/CollectionSerializer.write', 'java/util/ArrayList$Itr.next'], samples: 400 },
+      { frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.serialize', 'org/apache/flink/api/common/typeutils/base/StringSerializer.serialize'], samples: 100 },
+      { frames: idleTask, samples: 500 },
+    ];
+    const pojo = only(builtinFindings({ summaries: [profile(field, 'ITIMER', { durationSeconds: 10 })] }), 'kryo');
+    assert.equal(pojo.attribution?.userFunction, 'squirrly.e2e.diagnosis.KryoPojoField$Enrich.flatMap');
+    assert.match(pojo.advice, /is a POJO, but Kryo runs inside its PojoSerializer/);
+    assert.match(pojo.advice, /java\.util\.ArrayList/);
+    assert.doesNotMatch(pojo.advice, /Make the record class a POJO/);
+
+    const record: Stack[] = [{ frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize', 'com/esotericsoftware/kryo/Kryo.writeClassAndObject'], samples: 400 }, { frames: idleTask, samples: 600 }];
+    const generic = only(builtinFindings({ summaries: [profile(record, 'ITIMER', { durationSeconds: 10 })] }), 'kryo');
+    assert.match(generic.advice, /Make the record class a POJO/);
+  });
+
+  it('names the logger call site and the thrown exception class', () => {
+    const stacks: Stack[] = [
+      { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/LoggingPerRecord$Audit.map`, 'org/apache/logging/slf4j/Log4jLogger.info', 'org/apache/logging/log4j/core/Logger.log'], samples: 300 },
+      { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/ExceptionsControlFlow$ParseAmount.map`, 'java/lang/Long.parseLong', 'java/lang/NumberFormatException.forInputString', 'java/lang/NumberFormatException.<init>', 'java/lang/IllegalArgumentException.<init>', 'java/lang/Throwable.<init>', 'java/lang/Throwable.fillInStackTrace'], samples: 200 },
+      { frames: idleTask, samples: 500 },
+    ];
+    const findings = builtinFindings({ summaries: [profile(stacks, 'ITIMER', { durationSeconds: 10 })] });
+    const logging = only(findings, 'logging');
+    assert.equal(logging.attribution?.userFunction, 'squirrly.e2e.diagnosis.LoggingPerRecord$Audit.map');
+    assert.match(logging.advice, /LoggingPerRecord\$Audit\.map logs per record/);
+    const exceptions = only(findings, 'exceptions');
+    assert.equal(exceptions.attribution?.hotFrame, 'java.lang.NumberFormatException.<init>');
+    assert.match(exceptions.advice, /creates java\.lang\.NumberFormatException/);
+  });
+
+  it('sees two state reads per record under one function', () => {
+    const track = [...NETWORK, op('KeyedProcessOperator'), `${PKG}/RocksDbState$Track.processElement`];
+    const stacks: Stack[] = [
+      { frames: [...track, 'org/apache/flink/contrib/streaming/state/RocksDBValueState.value', 'org/rocksdb/RocksDB.get', 'rocksdb::DBImpl::Get'], samples: 400 },
+      { frames: [...track, 'org/apache/flink/contrib/streaming/state/RocksDBValueState.update', 'org/rocksdb/RocksDB.put', 'rocksdb::DBImpl::Put'], samples: 200 },
+      { frames: idleTask, samples: 400 },
+    ];
+    const rocksdb = only(builtinFindings({ summaries: [profile(stacks, 'ITIMER', { durationSeconds: 10 })] }), 'rocksdb');
+    assert.equal(rocksdb.attribution?.userFunction, 'squirrly.e2e.diagnosis.RocksDbState$Track.processElement');
+    assert.match(rocksdb.advice, /reads keyed state more than once per record/);
+  });
+});
+
+describe('builtin rules: allocation and locks', () => {
+  const checksum = [...SOURCE, ...chained('StreamMap'), `${PKG}/AllocPerRecord$Checksum.map`];
+
+  it('blames a map\'s own allocations on the map, and never advises object reuse for them', () => {
+    const stacks: Stack[] = [
+      { frames: [...checksum, 'byte[]'], samples: 5000, type: 2 },
+      { frames: [...checksum, 'java/lang/String.getBytes', 'byte[]'], samples: 300, type: 2 },
+      { frames: [...SOURCE, 'java/lang/Long.valueOf', 'java.lang.Long'], samples: 100, type: 2 },
+    ];
+    const findings = builtinFindings({ summaries: [profile(stacks, 'ALLOC', { durationSeconds: 10 })] });
+    const allocation = findings[0]!;
+    assert.equal(allocation.id, 'allocation');
+    assert.equal(allocation.severity, 'high');
+    assert.equal(allocation.attribution?.userFunction, 'squirrly.e2e.diagnosis.AllocPerRecord$Checksum.map');
+    assert.match(allocation.title, /byte\[\]/);
+    assert.ok(!ids(findings).includes('record-copies'));
+  });
+
+  it('reports record copies only where a serializer copies under the chaining output', () => {
+    const copy = [...SOURCE, 'org/apache/flink/streaming/runtime/tasks/CopyingChainingOutput.pushToOperator', 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.copy'];
+    const stacks: Stack[] = [
+      { frames: [...copy, 'java/lang/reflect/Constructor.newInstance', 'squirrly.e2e.Order'], samples: 3000, type: 2 },
+      { frames: [...SOURCE, ...chained('StreamFlatMap'), `${PKG}/Split.flatMap`, 'org/apache/flink/streaming/runtime/tasks/CopyingChainingOutput.pushToOperator', 'org/apache/flink/api/common/typeutils/base/ListSerializer.copy', 'java/util/ArrayList.<init>', 'java.lang.Object[]'], samples: 1000, type: 2 },
+      { frames: [...checksum, 'byte[]'], samples: 1000, type: 2 },
+    ];
+    const copies = only(builtinFindings({ summaries: [profile(stacks, 'ALLOC', { durationSeconds: 10 })] }), 'record-copies');
+    assert.equal(copies.severity, 'high');
+    assert.match(copies.title, /80\.0% of allocations/);
+    assert.match(copies.advice, /pipeline\.object-reuse: true/);
+  });
+
+  it('names the static synchronized method, its class and the calling function; a few lock samples are no contention', () => {
+    const lock = (samples: number): Stack[] => [{ frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/LockContention$Count.map`, `${PKG}/LockContention$Stats.record`, 'java.lang.Class'], samples, leafType: 5 }];
+    const contended = only(builtinFindings({ summaries: [profile(lock(5000), 'LOCK', { durationSeconds: 10 })] }), 'lock-contention');
+    assert.equal(contended.severity, 'high');
+    assert.equal(contended.attribution?.userFunction, 'squirrly.e2e.diagnosis.LockContention$Count.map');
+    assert.equal(contended.attribution?.userFrame, 'squirrly.e2e.diagnosis.LockContention$Stats.record');
+    assert.match(contended.advice, /squirrly\.e2e\.diagnosis\.LockContention\$Stats\.record is a static synchronized method/);
+    assert.match(contended.advice, /class object of squirrly\.e2e\.diagnosis\.LockContention\$Stats/);
+    // 21 contended entries in 10 s, all on one lock: a 100% share, and nothing to fix
+    assert.deepEqual(alarms(builtinFindings({ summaries: [profile(lock(21), 'LOCK', { durationSeconds: 10 })] })), []);
+  });
+});
+
+describe('builtin rules: wall clock and job metrics', () => {
+  const lookup = [...SOURCE, ...chained('StreamMap'), `${PKG}/BlockingCall$Lookup.map`, 'java/lang/Thread.sleep', 'java/lang/Thread.sleep0', '__clock_nanosleep'];
+
+  it('calls a sleep per record on a busy task thread a blocking call, with Async I/O advice naming the function', () => {
+    const stacks: Stack[] = [{ frames: lookup, samples: 190 }, { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/BlockingCall$Lookup.map`], samples: 10 }, { frames: idleTask, samples: 20 }];
+    const metrics = job([vertex('v1', 'Source: requests -> Lookup -> discard: Writer', [{ busyMsPerSecond: 970, idleMsPerSecond: 30 }])]);
+    const findings = builtinFindings({ summaries: [profile(stacks, 'WALL', { durationSeconds: 10 })], jobMetrics: metrics });
+    const blocking = findings[0]!;
+    assert.equal(blocking.id, 'blocking-call');
+    assert.equal(blocking.severity, 'high');
+    assert.equal(blocking.attribution?.userFunction, 'squirrly.e2e.diagnosis.BlockingCall$Lookup.map');
+    assert.equal(blocking.attribution?.operator, 'Lookup');
+    assert.ok(blocking.evidence.some((line) => line.includes('java.lang.Thread.sleep')));
+    assert.ok(blocking.evidence.some((line) => /busy 97\.0%/.test(line)));
+    assert.match(blocking.advice, /Async I\/O/);
+    assert.ok(!ids(findings).includes('task-threads-idle'));
+  });
+
+  it('reads idle task threads without back pressure as a job that keeps up (info)', () => {
+    const stacks: Stack[] = [{ frames: idleTask, samples: 180 }, { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/HealthyJob$ParseReading.flatMap`], samples: 20 }];
+    const findings = builtinFindings({ summaries: [profile(stacks, 'WALL', { durationSeconds: 10 })] });
+    assert.equal(only(findings, 'task-threads-idle').severity, 'info');
+    assert.deepEqual(alarms(findings), []);
+  });
+
+  it('names the bottleneck vertex and its user function from busy and back-pressured time', () => {
+    const slow = [...NETWORK, op('StreamMap'), `${PKG}/BackpressureSlowSink$SlowSink.map`, `${PKG}/Cases.work`];
+    const stacks: Stack[] = [{ frames: slow, samples: 990 }, { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/BackpressureSlowSink$Format.map`], samples: 40 }];
+    const metrics = job([
+      vertex('v1', 'Source: events -> Format', [{ busyMsPerSecond: 100, backPressuredMsPerSecond: 880 }]),
+      vertex('v2', 'SlowSink -> discard: Writer', [{ busyMsPerSecond: 995, backPressuredMsPerSecond: 0 }]),
+    ]);
+    const findings = builtinFindings({ summaries: [profile(stacks, 'ITIMER', { durationSeconds: 10 })], jobMetrics: metrics });
+    const backpressure = findings[0]!;
+    assert.equal(backpressure.id, 'backpressure');
+    assert.equal(backpressure.severity, 'high');
+    assert.equal(backpressure.attribution?.userFunction, 'squirrly.e2e.diagnosis.BackpressureSlowSink$SlowSink.map');
+    assert.equal(backpressure.attribution?.operator, 'SlowSink');
+    assert.ok(backpressure.evidence.some((line) => line.includes('upstream Source: events -> Format: back-pressured 880 ms/s')));
+  });
+
+  const aggregate = [...NETWORK, op('KeyedProcessOperator'), `${PKG}/KeySkew$Aggregate.processElement`, `${PKG}/Cases.work`];
+  const skewed = (tm1: number, tm2: number): ProfileSummary[] => [
+    profile([{ frames: aggregate, samples: tm1 }, { frames: compilerThread, samples: 300 }], 'ITIMER', { target: 'tm-1', durationSeconds: 10 }),
+    profile([{ frames: aggregate, samples: tm2 }, { frames: compilerThread, samples: 300 + tm1 - tm2 }], 'ITIMER', { target: 'tm-2', durationSeconds: 10 }),
+  ];
+
+  it('finds skew of one function across two TaskManagers even when their whole-JVM totals are equal', () => {
+    const skew = only(builtinFindings({ summaries: skewed(900, 30) }), 'skew');
+    assert.equal(skew.severity, 'high');
+    assert.equal(skew.attribution?.userFunction, 'squirrly.e2e.diagnosis.KeySkew$Aggregate.processElement');
+    assert.equal(skew.target, 'tm-1');
+    assert.ok(!ids(builtinFindings({ summaries: skewed(500, 450) })).includes('skew'));
+  });
+
+  it('finds skew from records per subtask and names the keyed operator', () => {
+    const metrics = job([
+      vertex('v1', 'Source: purchases -> ToPurchase', [{ recordsOut: 30000 }, { recordsOut: 30000, taskManagerId: 'tm-2' }]),
+      vertex('v2', 'Aggregate -> discard: Writer', [{ recordsIn: 58500, busyMsPerSecond: 900 }, { recordsIn: 1500, busyMsPerSecond: 30, taskManagerId: 'tm-2' }]),
+    ]);
+    const skew = only(builtinFindings({ summaries: skewed(900, 30), jobMetrics: metrics }), 'skew');
+    assert.equal(skew.severity, 'high');
+    assert.equal(skew.attribution?.operator, 'Aggregate');
+    assert.ok(skew.evidence.some((line) => /subtask 0 on tm-1 has 58500 records in, 39\.0×/.test(line)), skew.evidence.join('\n'));
+  });
+});
+
+describe('builtin rules: quiet profiles', () => {
+  it('raises no alarm on a light profile of any mode', () => {
+    const stacks: Stack[] = [{ frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/HealthyJob$ParseReading.flatMap`, 'java.lang.String'], samples: 50, leafType: 2 }, { frames: [...idleTask, 'java.lang.Object'], samples: 50, leafType: 5 }];
+    for (const mode of ['ITIMER', 'CPU', 'ALLOC', 'LOCK', 'WALL'] as const) {
+      const findings = builtinFindings({ summaries: [profile(stacks, mode, { durationSeconds: 10 })] });
+      assert.deepEqual(alarms(findings), [], mode);
+      assert.ok(ids(findings).includes('top-self-frames'), mode);
     }
   });
 
-  it('always names the top three self frames', () => {
-    const overview = only(builtinFindings({ summaries: [cleanSummary()] }), 'top-self-frames');
-    assert.equal(overview.severity, 'info');
-    assert.deepEqual(overview.evidence, ['com/example/Enrich.map: 8.0% self (user)', 'java/util/HashMap.get: 5.0% self (user)', 'org/apache/flink/Foo.bar: 4.0% self (user)']);
-    assert.equal(overview.target, 'tm-1');
-  });
-
-  const signalCases: Array<[string, SignalId, number, 'medium' | 'high', RegExp, ProfileSummary['mode']]> = [
-    ['kryo-fallback', 'kryo', 20, 'high', /pipeline\.generic-types: false/, 'ITIMER'],
-    ['heavy-logging', 'logging', 6, 'medium', /async|asynchronous/i, 'ITIMER'],
-    ['regex-in-hot-path', 'regex', 6, 'medium', /Pattern once/, 'CPU'],
-    ['json-parsing', 'json', 12, 'medium', /ObjectMapper/, 'ITIMER'],
-    ['exceptions-in-hot-path', 'exceptions', 3, 'medium', /control flow/, 'ITIMER'],
-    ['rocksdb-state', 'rocksdb', 45, 'high', /state\.backend\.rocksdb\..*TTL|TTL.*state\.backend\.rocksdb\./s, 'ITIMER'],
-    ['record-copies', 'record-copy', 30, 'high', /pipeline\.object-reuse: true/, 'ALLOC'],
-    ['gc-pressure', 'gc', 12, 'medium', /pipeline\.object-reuse: true/, 'ITIMER'],
-  ];
-  for (const [id, signal, percent, severity, advice, mode] of signalCases) {
-    it(`${id}: fires on a ${percent}% ${signal} share with evidence and advice`, () => {
-      const finding = only(builtinFindings({ summaries: [withSignals({ [signal]: percent }, { mode })] }), id);
-      assert.equal(finding.severity, severity);
-      assert.match(finding.title, new RegExp(`${percent}\\.0%`));
-      assert.ok(finding.evidence.some((line) => line.includes(`frame-of-${signal}`)), finding.evidence.join('\n'));
-      assert.match(finding.advice, advice);
-      assert.equal(finding.target, 'tm-1');
-    });
-  }
-
-  it('keeps mode-specific rules to their modes', () => {
-    assert.ok(!ids(builtinFindings({ summaries: [withSignals({ 'record-copy': 30 }, { mode: 'ITIMER' })] })).includes('record-copies'));
-    assert.ok(!ids(builtinFindings({ summaries: [withSignals({ gc: 30 }, { mode: 'ALLOC' })] })).includes('gc-pressure'));
-    assert.ok(!ids(builtinFindings({ summaries: [withSignals({ kryo: 30 }, { mode: 'LOCK' })] })).includes('kryo-fallback'));
-  });
-
-  it('uses the thresholds: just below medium is quiet, at high is high', () => {
-    assert.ok(!ids(builtinFindings({ summaries: [withSignals({ kryo: THRESHOLDS.kryo.medium - 0.1 })] })).includes('kryo-fallback'));
-    assert.equal(only(builtinFindings({ summaries: [withSignals({ kryo: THRESHOLDS.kryo.medium })] }), 'kryo-fallback').severity, 'medium');
-    assert.equal(only(builtinFindings({ summaries: [withSignals({ kryo: THRESHOLDS.kryo.high })] }), 'kryo-fallback').severity, 'high');
-  });
-
-  it('jit-warmup: says the JVM was still compiling', () => {
-    const finding = only(builtinFindings({ summaries: [withSignals({ jit: 40 })] }), 'jit-warmup');
-    assert.equal(finding.severity, 'low');
-    assert.match(finding.advice, /again/);
-  });
-
-  it('allocation-hotspot: names the dominant allocated type in ALLOC profiles', () => {
-    const summary = cleanSummary({ mode: 'ALLOC', topSelf: [frame('byte[]', 45), frame('java.lang.String', 10)] });
-    const finding = only(builtinFindings({ summaries: [summary] }), 'allocation-hotspot');
-    assert.equal(finding.severity, 'high');
-    assert.match(finding.title, /byte\[\] accounts for 45\.0%/);
-    assert.match(finding.advice, /object-reuse/);
-  });
-
-  it('lock-contention: names the contended lock in LOCK profiles', () => {
-    const summary = cleanSummary({
-      mode: 'LOCK',
-      topSelf: [frame('java.util.LinkedHashMap', 35)],
-      hotPaths: [{ frames: ['com/example/Cache.get', 'java.util.LinkedHashMap'], samples: 350, percent: 35 }],
-    });
-    const finding = only(builtinFindings({ summaries: [summary] }), 'lock-contention');
-    assert.equal(finding.severity, 'high');
-    assert.match(finding.title, /java\.util\.LinkedHashMap/);
-    assert.ok(finding.evidence.some((line) => line.includes('java.util.LinkedHashMap') && line.includes('35.0%')));
-    assert.match(finding.advice, /synchronized/);
-  });
-
-  it('network-heavy: fires on a large network category in CPU profiles', () => {
-    const base = cleanSummary();
-    const finding = only(builtinFindings({ summaries: [{ ...base, categories: { ...base.categories, network: 25, user: 35 } }] }), 'network-heavy');
-    assert.equal(finding.severity, 'medium');
-    assert.match(finding.advice, /execution\.buffer-timeout/);
-  });
-
-  it('task-threads-idle and task-threads-backpressured: judge WALL by the task threads', () => {
-    const idle = only(builtinFindings({ summaries: [withSignals({ 'task-thread': 20, 'task-idle': 18 }, { mode: 'WALL' })] }), 'task-threads-idle');
-    assert.equal(idle.severity, 'high');
-    assert.match(idle.title, /90\.0%/);
-    assert.match(idle.advice, /source/i);
-    const blocked = only(builtinFindings({ summaries: [withSignals({ 'task-thread': 20, backpressure: 8 }, { mode: 'WALL' })] }), 'task-threads-backpressured');
-    assert.equal(blocked.severity, 'medium');
-    assert.match(blocked.advice, /backpressure/);
-  });
-
-  it('mostly-waiting: without task threads, fires on a WALL profile that is nearly all waiting', () => {
-    const base = cleanSummary({ mode: 'WALL' });
-    const waiting = { ...base, categories: { ...base.categories, waiting: 96, user: 0, 'flink-runtime': 0 } };
-    assert.equal(only(builtinFindings({ summaries: [waiting] }), 'mostly-waiting').severity, 'high');
-    const withTasks = { ...waiting, signals: { 'task-thread': { percent: 10, frame: 'Task.run' } } };
-    assert.ok(!ids(builtinFindings({ summaries: [withTasks] })).includes('mostly-waiting'));
-  });
-
-  it('taskmanager-skew: one TaskManager far hotter than the median of its peers', () => {
-    const tms = [cleanSummary({ target: 'tm-1', totalSamples: 100 }), cleanSummary({ target: 'tm-2', totalSamples: 100 }), cleanSummary({ target: 'tm-3', totalSamples: 400 })];
-    const finding = only(builtinFindings({ summaries: tms }), 'taskmanager-skew');
-    assert.equal(finding.severity, 'high');
-    assert.equal(finding.target, 'tm-3');
-    assert.deepEqual(finding.evidence, ['tm-1: 100 samples', 'tm-2: 100 samples', 'tm-3: 400 samples']);
-    assert.match(finding.advice, /key/);
-    const even = [cleanSummary({ target: 'tm-1', totalSamples: 100 }), cleanSummary({ target: 'tm-2', totalSamples: 120 })];
-    assert.ok(!ids(builtinFindings({ summaries: even })).includes('taskmanager-skew'));
-  });
-
-  it('leaves the JobManager and other modes out of the skew comparison', () => {
-    const summaries = [cleanSummary({ target: 'JobManager', totalSamples: 10 }), cleanSummary({ target: 'tm-1', totalSamples: 400 }), cleanSummary({ target: 'tm-2', totalSamples: 100, mode: 'WALL' })];
-    assert.ok(!ids(builtinFindings({ summaries })).includes('taskmanager-skew'));
+  it('names the hottest user functions and their operators in the overview', () => {
+    const overview = only(builtinFindings({ summaries: [regexJob(100, 10)] }), 'top-self-frames');
+    assert.ok(overview.evidence.some((line) => line.startsWith('user function RegexPerRecord$ValidEmail.filter (operator StreamFilter')), overview.evidence.join('\n'));
   });
 
   it('merges one rule over several targets into one finding and sorts by severity', () => {
-    const findings = builtinFindings({
-      summaries: [withSignals({ kryo: 6, logging: 20 }, { target: 'tm-1' }), withSignals({ kryo: 16 }, { target: 'tm-2' })],
-    });
-    const kryo = only(findings, 'kryo-fallback');
-    assert.equal(kryo.severity, 'high');
-    assert.equal(kryo.target, undefined);
-    assert.match(kryo.title, /16\.0%.*worst of 2 targets: tm-2/);
-    assert.ok(kryo.evidence.some((line) => line.startsWith('tm-1: 6.0%')));
-    assert.ok(kryo.evidence.some((line) => line.startsWith('tm-2: 16.0%')));
-    assert.equal(findings.filter((finding) => finding.id === 'top-self-frames').length, 2);
+    const findings = builtinFindings({ summaries: [regexJob(600, 10), { ...regexJob(300, 10), target: 'tm-2' }] });
+    const regex = only(findings, 'regex');
+    assert.equal(regex.target, undefined);
+    assert.match(regex.title, /worst of 2 targets: tm-1/);
+    assert.ok(regex.evidence.some((line) => line.startsWith('tm-2: ')));
     const ranks = findings.map((finding) => ['high', 'medium', 'low', 'info'].indexOf(finding.severity));
     assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
-    assert.deepEqual(ids(findings).slice(0, 2).sort(), ['heavy-logging', 'kryo-fallback']);
   });
 
-  it('copes with summaries that have no signals field', () => {
-    const { signals: _signals, ...old } = cleanSummary();
-    assert.deepEqual(ids(builtinFindings({ summaries: [old] })), ['top-self-frames']);
+  it('copes with summaries made before attribution and signal counts existed', () => {
+    const old = regexJob(600, 10);
+    delete old.attribution;
+    for (const share of Object.values(old.signals ?? {})) delete share.samples;
+    const regex = only(builtinFindings({ summaries: [old] }), 'regex');
+    assert.equal(regex.attribution, undefined);
   });
 });
 
 describe('BuiltinProvider', () => {
-  const summaries = [withSignals({ kryo: 20 }, { target: 'tm-1' }), cleanSummary({ target: 'tm-2' })];
+  const summaries = [regexJob(600, 10), { ...regexJob(600, 10), target: 'tm-2' }];
 
   it('streams markdown with the findings, a category table and top frames', async () => {
     const findings = builtinFindings({ summaries });
@@ -193,20 +266,17 @@ describe('BuiltinProvider', () => {
     const provider = new BuiltinProvider();
     const result = await provider.analyze({ summaries, findings }, (chunk) => chunks.push(chunk));
     assert.equal(provider.name, 'builtin');
-    assert.equal(result.provider, 'builtin');
     assert.equal(result.partial, false);
     assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
     assert.equal(chunks.join(''), result.markdown);
-    assert.match(result.markdown, /### \[HIGH\] Kryo fallback serialization takes 20\.0% of samples/);
+    assert.match(result.markdown, /### \[HIGH\] Regular expressions: 60\.0% of samples/);
+    assert.match(result.markdown, /\*\*Where:\*\* RegexPerRecord\$ValidEmail\.filter/);
     assert.match(result.markdown, /\| category \| tm-1 \| tm-2 \|/);
-    assert.match(result.markdown, /\| user \| 55\.0% \| 55\.0% \|/);
-    assert.match(result.markdown, /\| 8\.0% \| com\/example\/Enrich\.map \| user \|/);
-    assert.doesNotMatch(result.markdown, /\| state-backend \|/, 'empty categories are left out');
   });
 
-  it('computes the findings itself when none are given', async () => {
-    const result = await new BuiltinProvider().analyze({ summaries, findings: [] }, () => undefined);
-    assert.match(result.markdown, /Kryo fallback/);
+  it('computes the findings itself when none are given, using the job metrics', async () => {
+    const result = await new BuiltinProvider().analyze({ summaries, findings: [], jobMetrics: regexMetrics }, () => undefined);
+    assert.match(result.markdown, /operator ValidEmail/);
   });
 
   it('stops early and reports a partial answer when aborted', async () => {

@@ -8,6 +8,8 @@ export interface Stack {
   samples: number;
   /** frame type id of every frame (0..6); default 1 (JIT) */
   type?: number;
+  /** type id of the leaf frame only (ALLOC/LOCK write the allocated or locked class as 2 or 5) */
+  leafType?: number;
 }
 
 interface Trie {
@@ -23,8 +25,8 @@ function buildTrie(stacks: Stack[]): Trie {
   for (const stack of stacks) {
     let node = root;
     node.total += stack.samples;
-    for (const name of stack.frames) {
-      const type = stack.type ?? 1;
+    for (const [depth, name] of stack.frames.entries()) {
+      const type = depth === stack.frames.length - 1 && stack.leafType !== undefined ? stack.leafType : (stack.type ?? 1);
       const key = `${name}\u0000${type}`;
       let child = node.children.get(key);
       if (child === undefined) {

@@ -1,9 +1,11 @@
 // The analysis request: prompt + compact summary + builtin findings (never the raw HTML), shrunk until it fits
 // a token budget measured with the real tokenizer.
 import { ExitCode, SquirrlyError } from '../errors.ts';
-import type { ComparisonSummary, FrameStat, HotPath, ProfileSummary } from '../flamegraph/types.ts';
+import type { Attribution, ComparisonSummary, CostSite, FrameStat, FunctionCost, HotPath, ProfileSummary } from '../flamegraph/types.ts';
+import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 import type { Finding } from './provider.ts';
 import { renderPrompt } from './prompts.ts';
+import { clockLine, functionLines, jobLines, siteLines } from './request-attribution.ts';
 import { chatTokens, type TokenCounter } from './tokenizer.ts';
 
 export const DEFAULT_REQUEST_BUDGET = 8000;
@@ -28,6 +30,12 @@ export interface Detail {
   /** rows of the per-target table of the merged view (every target has its own view otherwise) */
   targets: number;
   findings: number;
+  /** attributed hot spots per view */
+  sites: number;
+  /** user functions per view */
+  functions: number;
+  /** vertices of the job metrics */
+  vertices: number;
 }
 
 export interface BuiltRequest {
@@ -45,6 +53,8 @@ export interface RequestInput {
   summaries: ProfileSummary[];
   comparison?: ComparisonSummary;
   findings: Finding[];
+  /** Flink's own metrics for the job over the profiling window */
+  jobMetrics?: JobMetricsSnapshot;
   system: string;
   /** the user prompt template (mode template or `--prompt-file`) */
   template: string;
@@ -61,7 +71,7 @@ export const MAX_TARGET_VIEWS = 8;
 /** the per-target table of the merged view shows at most this many rows */
 const MAX_TABLE_ROWS = 64;
 
-const FULL: Omit<Detail, 'merged' | 'targets'> = { selfShare: 100, topSelf: 1000, topTotal: 15, hotPaths: 8, pathDepth: 30, findings: 20 };
+const FULL: Omit<Detail, 'merged' | 'targets'> = { selfShare: 100, topSelf: 1000, topTotal: 15, hotPaths: 8, pathDepth: 30, findings: 20, sites: 10, functions: 6, vertices: 16 };
 
 /**
  * Each step is smaller than the one before in at least one field. Other parts shrink before the self frames
@@ -69,21 +79,21 @@ const FULL: Omit<Detail, 'merged' | 'targets'> = { selfShare: 100, topSelf: 1000
  */
 const LADDER: Array<Partial<Detail>> = [
   { selfShare: 95 },
-  { selfShare: 90, topTotal: 10, pathDepth: 20 },
-  { selfShare: 85, hotPaths: 5, pathDepth: 15, targets: 32 },
-  { selfShare: SELF_COVERAGE_GOAL, topTotal: 6, hotPaths: 3, pathDepth: 12, findings: 12, targets: 24 },
-  { topTotal: 4, hotPaths: 2, pathDepth: 8, targets: 16 },
-  { topTotal: 3, hotPaths: 1, pathDepth: 6, findings: 8, targets: 12 },
-  { topTotal: 2, hotPaths: 1, pathDepth: 4, findings: 5, targets: 8 },
-  { topTotal: 0, hotPaths: 0, findings: 3, targets: 6 },
+  { selfShare: 90, topTotal: 10, pathDepth: 20, sites: 8 },
+  { selfShare: 85, hotPaths: 5, pathDepth: 15, targets: 32, vertices: 12 },
+  { selfShare: SELF_COVERAGE_GOAL, topTotal: 6, hotPaths: 3, pathDepth: 12, findings: 12, targets: 24, sites: 6, functions: 4 },
+  { topTotal: 4, hotPaths: 2, pathDepth: 8, targets: 16, vertices: 8 },
+  { topTotal: 3, hotPaths: 1, pathDepth: 6, findings: 8, targets: 12, sites: 4, functions: 3 },
+  { topTotal: 2, hotPaths: 1, pathDepth: 4, findings: 5, targets: 8, vertices: 6 },
+  { topTotal: 0, hotPaths: 0, findings: 3, targets: 6, sites: 3, functions: 2, vertices: 4 },
 ];
 /** steps of LADDER tried with one view per target before the merged view */
 const PER_TARGET_STEPS = LADDER.findIndex((step) => step.selfShare === SELF_COVERAGE_GOAL) + 1;
 const FLOOR: Array<Partial<Detail>> = [
   { selfShare: 60, targets: 4 },
   { selfShare: 40, topSelf: 25, targets: 2 },
-  { topSelf: 10, findings: 0 },
-  { topSelf: 3 },
+  { topSelf: 10, findings: 0, sites: 1, functions: 1, vertices: 2 },
+  { topSelf: 3, sites: 0, functions: 0, vertices: 0 },
   { topSelf: 1 },
 ];
 
@@ -183,11 +193,34 @@ export function mergeSummaries(summaries: ProfileSummary[]): ProfileSummary {
     topTotal: mergeStats(summaries.map((s) => s.topTotal), (f) => f.name, all),
     hotPaths: mergeStats(summaries.map((s) => s.hotPaths), (p) => p.frames.join('\n'), all),
     categories,
+    attribution: mergeAttribution(summaries.map((s) => s.attribution)),
+    ...(first?.durationSeconds !== undefined ? { durationSeconds: first.durationSeconds } : {}),
   };
 }
 
-function renderView(s: ProfileSummary, d: Detail, heading: string): string[] {
-  const out = [heading, `Categories by self samples: ${categoryLine(s.categories)}`];
+const operatorKey = (x: { operator?: { kind: string; index: number; head: string } }): string => (x.operator ? `${x.operator.head}>${x.operator.kind}#${x.operator.index}` : '');
+
+/** Sites and functions of several targets summed by what they are (the same code on every TaskManager). */
+function mergeAttribution(parts: Array<Attribution | undefined>): Attribution {
+  const sum = <T extends { samples: number }>(lists: T[][], key: (x: T) => string): T[] => {
+    const byKey = new Map<string, T>();
+    for (const x of lists.flat()) {
+      const k = key(x);
+      const seen = byKey.get(k);
+      byKey.set(k, seen ? { ...seen, samples: seen.samples + x.samples } : { ...x });
+    }
+    return [...byKey.values()].sort((a, b) => b.samples - a.samples);
+  };
+  const present = parts.filter((part): part is Attribution => part !== undefined);
+  return {
+    sites: sum<CostSite>(present.map((p) => p.sites), (x) => [x.kind, x.hotFrame, x.caller, x.userFrame, x.function, operatorKey(x)].join('\n')),
+    functions: sum<FunctionCost>(present.map((p) => p.functions), (x) => `${x.function}\n${operatorKey(x)}`),
+  };
+}
+
+function renderView(s: ProfileSummary, d: Detail, heading: string, job: JobMetricsSnapshot | undefined): string[] {
+  const out = [heading, clockLine(s, job), `Categories by self samples: ${categoryLine(s.categories)}`];
+  out.push(...functionLines(s, d.functions, job), ...siteLines(s, d.sites, job));
   const self = listedSelf(s, d);
   const more = s.topSelf.length - self.length;
   out.push('Top frames by self samples (share of samples, frame):', ...self.map(frameLine));
@@ -239,12 +272,18 @@ function views(summaries: ProfileSummary[], d: Detail): ProfileSummary[] {
   return d.merged ? [merged(summaries)] : summaries;
 }
 
-export function renderSummary(summaries: ProfileSummary[], comparison: ComparisonSummary | undefined, d: Detail): string {
+export function renderSummary(summaries: ProfileSummary[], comparison: ComparisonSummary | undefined, d: Detail, job?: JobMetricsSnapshot): string {
+  const text = renderProfiles(summaries, comparison, d, job);
+  const metrics = jobLines(job, d.vertices);
+  return metrics.length > 0 ? `${text}\n${metrics.join('\n')}` : text;
+}
+
+function renderProfiles(summaries: ProfileSummary[], comparison: ComparisonSummary | undefined, d: Detail, job: JobMetricsSnapshot | undefined): string {
   const out: string[] = [];
   if (d.merged) {
     const all = merged(summaries);
     out.push(
-      ...renderView(all, d, `### All ${summaries.length} targets merged (frames summed over targets): ${all.mode}, ${all.totalSamples} samples, max depth ${all.maxDepth}`),
+      ...renderView(all, d, `### All ${summaries.length} targets merged (frames summed over targets): ${all.mode}, ${all.totalSamples} samples, max depth ${all.maxDepth}`, job),
     );
     out.push('### Comparison between targets');
     if (comparison) out.push(`Sample skew (largest / median total samples): ${Math.round(comparison.sampleSkew * 100) / 100}; hottest: ${comparison.hottestTarget}`);
@@ -252,7 +291,7 @@ export function renderSummary(summaries: ProfileSummary[], comparison: Compariso
     return out.join('\n');
   }
   for (const s of summaries) {
-    out.push(...renderView(s, d, `### ${s.target} (${s.source}): ${s.mode}, ${s.totalSamples} samples, ${s.frameCount} frames, max depth ${s.maxDepth}`));
+    out.push(...renderView(s, d, `### ${s.target} (${s.source}): ${s.mode}, ${s.totalSamples} samples, ${s.frameCount} frames, max depth ${s.maxDepth}`, job));
   }
   if (comparison && summaries.length > 1) {
     out.push('### Comparison between targets');
@@ -270,6 +309,19 @@ const MAX_EVIDENCE = 4;
 
 /** a rule that fired for more targets than this is shown once, for the first of them, with a count */
 const GROUP_FINDINGS_OVER = 3;
+
+/** " Operator: X (vertex V). User function: f. Nearest user frame: g. Hot frame: h." */
+function attributionText(f: Finding): string {
+  const a = f.attribution;
+  if (a === undefined) return '';
+  const parts = [
+    a.operator ? `Operator: ${a.operator}${a.vertex && a.vertex !== a.operator ? ` (vertex ${a.vertex})` : ''}` : undefined,
+    a.userFunction ? `User function: ${a.userFunction}` : undefined,
+    a.userFrame ? `Nearest user frame: ${a.userFrame}` : undefined,
+    `Hot frame: ${a.hotFrame}`,
+  ].filter((part): part is string => part !== undefined);
+  return ` ${parts.join('. ')}.`;
+}
 
 /** One line per finding; evidence is cut to MAX_EVIDENCE items. */
 export function renderFindings(findings: Finding[], limit: number): string {
@@ -290,7 +342,7 @@ export function renderFindings(findings: Finding[], limit: number): string {
     const where = f.target ? ` (${f.target}${more > 0 ? `; the same rule fired for ${more} more targets` : ''})` : '';
     const evidence = f.evidence.slice(0, MAX_EVIDENCE);
     const extra = f.evidence.length - evidence.length;
-    return `- [${f.severity}] ${f.title}${where}. Evidence: ${evidence.join('; ')}${extra > 0 ? ` (+${extra} more)` : ''}. Advice: ${f.advice}`;
+    return `- [${f.severity}] ${f.title}${where}.${attributionText(f)} Evidence: ${evidence.join('; ')}${extra > 0 ? ` (+${extra} more)` : ''}. Advice: ${f.advice}`;
   });
   if (shown.length < all.length) lines.push(`(${all.length - shown.length} more findings left out)`);
   return lines.join('\n');
@@ -343,7 +395,7 @@ export function buildRequest(input: RequestInput): BuiltRequest {
     const user = renderPrompt(input.template, {
       mode: modeLabel(input.summaries),
       targets,
-      summary: transform(renderSummary(input.summaries, input.comparison, detail)),
+      summary: transform(renderSummary(input.summaries, input.comparison, detail, input.jobMetrics)),
       findings: transform(renderFindings(input.findings, detail.findings)),
     });
     const messages: ChatMessage[] = [

@@ -146,6 +146,7 @@ export class OpenAIProvider implements AnalysisProvider {
       count: await tokenCounter(),
       budget: this.#opts.budgetTokens ?? DEFAULT_REQUEST_BUDGET,
       ...(input.comparison ? { comparison: input.comparison } : {}),
+      ...(input.jobMetrics ? { jobMetrics: input.jobMetrics } : {}),
       ...(redactor ? { transform: (t: string) => redactor.redact(t) } : {}),
     });
     return { request, redactor };
@@ -206,6 +207,8 @@ function frameNames(input: AnalysisInput): string[] {
   for (const s of input.summaries) {
     for (const f of [...s.topSelf, ...s.topTotal]) names.push(f.name);
     for (const p of s.hotPaths) names.push(...p.frames);
+    for (const site of s.attribution?.sites ?? []) names.push(site.hotFrame, ...[site.caller, site.userFrame, site.function, site.blame, site.below].filter((x): x is string => x !== undefined), ...site.path);
+    for (const fn of s.attribution?.functions ?? []) names.push(fn.function);
   }
   for (const t of input.comparison?.targets ?? []) for (const f of t.topSelf) names.push(f.name);
   return names;

@@ -250,8 +250,9 @@ function sitePath(group: Group, table: FrameTable, flagsOf: (id: number, type: n
     const flags = flagsOf(id, table.type[row]!);
     const name = table.names[id]!;
     const keep = index === 0 || index >= chosen.length - 2 || (flags & (USER | MEANINGFUL)) !== 0 || operatorFrame(name) !== undefined;
-    if (keep) out.push(name);
-    else if (out.at(-1) !== '…') out.push('…');
+    // a bridge method and its target show the same name twice: once is enough
+    if (keep && out.at(-1) !== name) out.push(name);
+    else if (!keep && out.at(-1) !== '…') out.push('…');
   });
   if (out.length <= PATH_MAX) return out;
   return [out[0]!, '…', ...out.slice(out.length - (PATH_MAX - 2))];

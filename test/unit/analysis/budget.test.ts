@@ -8,6 +8,7 @@ import { chatTokens, tokenCounter, type TokenCounter } from '../../../src/analys
 import { parseFlameGraphFile } from '../../../src/flamegraph/parse.ts';
 import { compareSummaries, summarize } from '../../../src/flamegraph/summary.ts';
 import type { Category, FrameStat, ProfileSummary } from '../../../src/flamegraph/types.ts';
+import { chained, idleTask, job, PKG, profile, SOURCE, vertex } from './flink-stacks.ts';
 import { hugeSummaries, sampleFindings, smallSummary } from './sample-summaries.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/flamegraphs/${name}`, import.meta.url));
@@ -199,4 +200,40 @@ describe('request budget', () => {
         /tokens even at minimum detail; the budget is 500/.test(err.message) && err.exitCode === 3 && /--prompt-file/.test(err.hint ?? ''),
     );
   });
+
+  it('sends the attributed hot spots, user functions and job metrics, and names operator and user function per finding', () => {
+    const stacks = [
+      { frames: [...SOURCE, ...chained('StreamFilter'), `${PKG}/RegexPerRecord$ValidEmail.filter`, 'java/lang/String.matches', 'java/util/regex/Pattern.matches', 'java/util/regex/Pattern.compile'], samples: 600 },
+      { frames: idleTask, samples: 400 },
+    ];
+    const summaries = [profile(stacks, 'ITIMER', { durationSeconds: 10 })];
+    const jobMetrics = job([vertex('v1', 'Source: emails -> ValidEmail -> discard: Writer', [{ busyMsPerSecond: 900, recordsOut: 120000 }])]);
+    const req = buildRequest({
+      summaries,
+      jobMetrics,
+      findings: builtinFindings({ summaries, jobMetrics }),
+      system: loadSystemPrompt(),
+      template: loadPromptTemplate('ITIMER'),
+      count,
+    });
+    const user = req.messages[1]?.content ?? '';
+    assert.ok(req.tokens <= DEFAULT_REQUEST_BUDGET);
+    assert.match(user, /Duration: 10 s \(run\); a sample = 10 ms of CPU/);
+    assert.match(user, /- ValidEmail: squirrly\.e2e\.diagnosis\.RegexPerRecord\$ValidEmail\.filter, 60%, 600 ms\/s/);
+    assert.match(user, /- regex: java\.util\.regex\.Pattern\.matches <- java\.lang\.String\.matches <- squirrly\.e2e\.diagnosis\.RegexPerRecord\$ValidEmail\.filter in ValidEmail: 60%, 600 ms\/s/);
+    assert.match(user, /### Flink job metrics over the profiling window \(10 s, Flink 1\.20\.5\)/);
+    assert.match(user, /- Source: emails -> ValidEmail -> discard: Writer \| 1 \| 900\/900 \|/);
+    assert.match(user, /\[high\] Regular expressions[^\n]*Operator: ValidEmail \(vertex Source: emails -> ValidEmail -> discard: Writer\)\. User function: squirrly\.e2e\.diagnosis\.RegexPerRecord\$ValidEmail\.filter\. Hot frame: java\.util\.regex\.Pattern\.matches\./);
+    assert.match(req.messages[0]?.content ?? '', /name the Flink operator/);
+  });
+
+  it('keeps 40 TaskManagers with attribution and a 60-vertex job under budget', () => {
+    const stacks = Array.from({ length: 60 }, (_, i) => ({ frames: [...SOURCE, ...chained('StreamMap'), `com/acme/stage${i}/Enrich${i}.map`, 'java/lang/String.matches', 'java/util/regex/Pattern.compile'], samples: 100 + i }));
+    const summaries = Array.from({ length: 40 }, (_, t) => profile(stacks, 'ITIMER', { target: `tm-${t}`, durationSeconds: 10 }));
+    const jobMetrics = job(Array.from({ length: 60 }, (_, i) => vertex(`v${i}`, `Enrich${i} -> Filter${i}`, Array.from({ length: 40 }, () => ({ busyMsPerSecond: 500, recordsIn: 1000 })))));
+    const req = buildRequest({ summaries, jobMetrics, findings: builtinFindings({ summaries, jobMetrics }), system: loadSystemPrompt(), template: loadPromptTemplate('ITIMER'), count });
+    assert.ok(req.tokens <= DEFAULT_REQUEST_BUDGET, `${req.tokens} tokens`);
+    assert.match(req.messages[1]?.content ?? '', /more vertices left out/);
+  });
 });
+

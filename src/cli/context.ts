@@ -1,7 +1,7 @@
 // What every command gets: output streams, colors, the interrupt signal, progress rendering and a
 // lazily loaded cluster connection.
 import type { ChalkInstance } from 'chalk';
-import type { KubeCluster } from '../kube/cluster.ts';
+import type { Cluster } from '../kube/cluster.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { parseRequestTimeout } from './global-options.ts';
 import type { ProgressRenderer } from './render/progress.ts';
@@ -15,7 +15,7 @@ export interface CommandContext {
   requestTimeoutMs: number;
   /** aborted by the first Ctrl-C; the second one ends the process */
   signal: AbortSignal;
-  connect(): Promise<KubeCluster>;
+  connect(): Promise<Cluster>;
   /** the progress renderer on stderr that the flags ask for */
   progress(): Promise<ProgressRenderer>;
 }
@@ -34,14 +34,14 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
     requestTimeoutMs,
     signal,
     async connect() {
-      const [{ loadKubeconfig }, { KubeCluster }] = await Promise.all([import('../kube/kubeconfig.ts'), import('../kube/cluster.ts')]);
-      const config = await loadKubeconfig({
+      const { connectCluster } = await import('../kube/kube-cluster.ts');
+      return connectCluster({
         env,
+        timeoutMs: requestTimeoutMs,
         ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
         ...(options.context ? { context: options.context } : {}),
         ...(options.namespace ? { namespace: options.namespace } : {}),
       });
-      return new KubeCluster(config, requestTimeoutMs);
     },
     async progress() {
       const { createProgress } = await import('./render/progress.ts');

@@ -1,9 +1,7 @@
-// The Kubernetes reads the plugin needs, each bounded by the request timeout and mapped to a
-// SquirrlyError that names the missing permission or the unreachable server.
-import type { LoadedKubeconfig } from './kubeconfig.ts';
-import { KubeApiError, toKubeError, type KubeAction } from './api-errors.ts';
-import { withTimeout } from './timeout.ts';
-import type { V1Pod } from './client-node.ts';
+// The one port to Kubernetes: what the workflows need from a cluster, as plain records. Nothing
+// above src/kube sees client-node or a kubeconfig; tests and other adapters implement this.
+import type { Writable } from 'node:stream';
+import type { SquirrlyError } from '../errors.ts';
 
 export const FLINK_GROUP = 'flink.apache.org';
 export const FLINK_VERSION = 'v1beta1';
@@ -27,6 +25,30 @@ export interface FlinkDeploymentObject {
   };
 }
 
+export interface FlinkSessionJobObject {
+  spec?: { deploymentName?: string };
+}
+
+/** Which Flink process a pod runs, from the operator's `component` label. */
+export type PodRole = 'jobmanager' | 'taskmanager';
+
+export interface PodRecord {
+  name: string;
+  role?: PodRole;
+  ip?: string;
+  /** Pending, Running, Succeeded, Failed, Unknown */
+  phase?: string;
+  /** the Ready condition is True */
+  ready: boolean;
+  containers: string[];
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+}
+
 export interface AccessCheck {
   verb: string;
   group: string;
@@ -34,118 +56,58 @@ export interface AccessCheck {
   subresource?: string;
 }
 
-export class KubeCluster {
-  readonly config: LoadedKubeconfig;
-  readonly timeoutMs: number;
-  constructor(config: LoadedKubeconfig, timeoutMs: number) {
-    this.config = config;
-    this.timeoutMs = timeoutMs;
-  }
-
-  get namespace(): string {
-    return this.config.namespace;
-  }
-
-  private async call<T>(action: Omit<KubeAction, 'server'>, work: () => Promise<T>): Promise<T> {
-    const full = { ...action, server: this.config.server };
-    try {
-      return await withTimeout(work(), this.timeoutMs, `${action.verb} ${action.resource} on ${this.config.server}`);
-    } catch (err) {
-      throw toKubeError(err, full);
-    }
-  }
-
-  getFlinkDeployment(name: string, namespace = this.namespace): Promise<FlinkDeploymentObject | undefined> {
-    return this.getFlinkObject<FlinkDeploymentObject>('flinkdeployments', name, namespace);
-  }
-
-  async listFlinkDeployments(namespace = this.namespace): Promise<FlinkDeploymentObject[]> {
-    const { CustomObjectsApi } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CustomObjectsApi);
-    const list = (await this.call({ verb: 'list', resource: 'flinkdeployments', namespace }, () =>
-      api.listNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinkdeployments' }),
-    )) as { items?: FlinkDeploymentObject[] };
-    return list.items ?? [];
-  }
-
-  getFlinkSessionJob(name: string, namespace = this.namespace): Promise<{ spec?: { deploymentName?: string } } | undefined> {
-    return this.getFlinkObject('flinksessionjobs', name, namespace);
-  }
-
-  /** A flink.apache.org object by name; undefined when it does not exist. */
-  private async getFlinkObject<T>(plural: string, name: string, namespace: string): Promise<T | undefined> {
-    const { CustomObjectsApi } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CustomObjectsApi);
-    try {
-      return await this.call({ verb: 'get', resource: plural, namespace, name }, () =>
-        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural, name }),
-      );
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
-
-  async namespaceExists(namespace: string): Promise<boolean | undefined> {
-    const { CoreV1Api } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CoreV1Api);
-    try {
-      await this.call({ verb: 'get', resource: 'namespaces', name: namespace }, () => api.readNamespace({ name: namespace }));
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      return undefined; // not allowed to look: unknown
-    }
-  }
-
-  async listPods(labelSelector: string, namespace = this.namespace): Promise<V1Pod[]> {
-    const { CoreV1Api } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CoreV1Api);
-    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => api.listNamespacedPod({ namespace, labelSelector }));
-    return list.items;
-  }
-
-  /** The ports of a Service (name, port, targetPort); undefined when it does not exist. */
-  async getServicePorts(name: string, namespace = this.namespace): Promise<Array<{ name?: string; port: number; targetPort?: number | string }> | undefined> {
-    const { CoreV1Api } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(CoreV1Api);
-    try {
-      const service = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => api.readNamespacedService({ name, namespace }));
-      return (service.spec?.ports ?? []).map((p) => ({
-        ...(p.name ? { name: p.name } : {}),
-        port: p.port,
-        ...(p.targetPort !== undefined ? { targetPort: p.targetPort as number | string } : {}),
-      }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
-
-  /** SelfSubjectAccessReview: may the current user do this? */
-  async canI(check: AccessCheck, namespace = this.namespace): Promise<{ allowed: boolean; reason?: string }> {
-    const { AuthorizationV1Api } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(AuthorizationV1Api);
-    const review = await this.call({ verb: 'create', resource: 'selfsubjectaccessreviews' }, () =>
-      api.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { namespace, verb: check.verb, group: check.group, resource: check.resource, ...(check.subresource ? { subresource: check.subresource } : {}) } },
-        },
-      }),
-    );
-    return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
-  }
-
-  async serverVersion(): Promise<string> {
-    const { VersionApi } = await import('./client-node.ts');
-    const api = this.config.kc.makeApiClient(VersionApi);
-    const v = await this.call({ verb: 'get', resource: 'version' }, () => api.getCode());
-    return v.gitVersion;
-  }
+export interface AccessAnswer {
+  allowed: boolean;
+  reason?: string;
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof KubeApiError && err.code === 404;
+export interface ExecResult {
+  exitCode: number;
+  /** the first 4 KiB of stderr, for messages */
+  stderr: string;
+}
+
+/** A local base URL that reaches something inside the cluster. */
+export interface Tunnel {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly baseUrl: string;
+  /** the last error reported by the API server or the kubelet for this tunnel, if any */
+  lastError(): string | undefined;
+  /** after a failed request: why the tunnel failed, as an error naming the fix, when it can tell */
+  diagnose(): Promise<SquirrlyError | undefined>;
+  close(): Promise<void>;
+}
+
+/** Where the plugin is connected, for messages and `doctor`. */
+export interface ClusterContext {
+  name: string;
+  server: string;
+  /** the kubeconfig files that were read */
+  files: string[];
+}
+
+export interface Cluster {
+  readonly namespace: string;
+  readonly context: ClusterContext;
+  /** the deadline of one request (--request-timeout) */
+  readonly timeoutMs: number;
+  serverVersion(): Promise<string>;
+  /** undefined when it does not exist */
+  getFlinkDeployment(name: string, namespace?: string): Promise<FlinkDeploymentObject | undefined>;
+  listFlinkDeployments(namespace?: string): Promise<FlinkDeploymentObject[]>;
+  /** undefined when it does not exist */
+  getFlinkSessionJob(name: string, namespace?: string): Promise<FlinkSessionJobObject | undefined>;
+  /** undefined when the user may not look */
+  namespaceExists(namespace: string): Promise<boolean | undefined>;
+  listPods(labelSelector: string, namespace?: string): Promise<PodRecord[]>;
+  /** undefined when the Service does not exist */
+  getServicePorts(name: string, namespace?: string): Promise<ServicePort[] | undefined>;
+  /** SelfSubjectAccessReview: may the current user do this? */
+  canI(check: AccessCheck, namespace?: string): Promise<AccessAnswer>;
+  /** Runs argv (never a shell string) in the Flink container of a pod, streaming stdout to `stdout`. */
+  exec(pod: string, argv: string[], stdout: Writable, options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** A local endpoint forwarded to a pod's port (needs create pods/portforward). */
+  portForward(pod: string, port: number): Promise<Tunnel>;
+  /** A local endpoint through the API server's service proxy (needs get/create services/proxy). */
+  serviceProxy(service: string, port: string): Promise<Tunnel>;
 }

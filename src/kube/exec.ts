@@ -5,12 +5,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import { SquirrlyError } from '../errors.ts';
 import type { KubeConfig, V1Status } from './client-node.ts';
 import { toKubeError } from './api-errors.ts';
-
-export interface ExecResult {
-  exitCode: number;
-  /** the first 4 KiB of stderr, for messages */
-  stderr: string;
-}
+import type { ExecResult } from './cluster.ts';
 
 export async function execInPod(
   kc: KubeConfig,

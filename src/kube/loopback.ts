@@ -9,3 +9,9 @@ export async function listenOnLoopback(server: net.Server): Promise<string> {
   });
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
+
+/** Cuts every open connection (local sockets and their upstreams), then stops listening. */
+export function closeLoopback(server: net.Server, connections: Iterable<{ destroy(): unknown }>): Promise<void> {
+  for (const connection of connections) connection.destroy();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}

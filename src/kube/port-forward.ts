@@ -9,22 +9,18 @@ import net from 'node:net';
 import type { RawData, WebSocket as WebSocketType } from 'ws';
 import { describeCause } from '../errors.ts';
 import type { KubeConfig } from './client-node.ts';
-import { listenOnLoopback } from './loopback.ts';
+import type { Tunnel } from './cluster.ts';
+import { closeLoopback, listenOnLoopback } from './loopback.ts';
 
-export interface Tunnel {
-  /** e.g. http://127.0.0.1:41234 */
-  readonly baseUrl: string;
-  /** the last error reported by the API server or the kubelet for this tunnel, if any */
-  lastError(): string | undefined;
-  close(): Promise<void>;
-}
+/** A tunnel before the cluster adds its diagnosis. */
+export type LocalTunnel = Omit<Tunnel, 'diagnose'>;
 
 const DATA = 0;
 const ERROR = 1;
 /** pause reading the local socket while this much is waiting to go out on the WebSocket */
 const SEND_HIGH_WATER = 1024 * 1024;
 
-export async function openPortForward(kc: KubeConfig, namespace: string, pod: string, port: number): Promise<Tunnel> {
+export async function openPortForward(kc: KubeConfig, namespace: string, pod: string, port: number): Promise<LocalTunnel> {
   const { WebSocket } = await import('ws');
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
@@ -118,12 +114,7 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
   return {
     baseUrl,
     lastError: () => lastError,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        for (const ws of websockets) ws.terminate();
-        server.close(() => resolve());
-      }),
+    close: () => closeLoopback(server, [...sockets, ...[...websockets].map((ws) => ({ destroy: () => ws.terminate() }))]),
   };
 }
 

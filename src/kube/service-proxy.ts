@@ -11,10 +11,10 @@ import { pipeline } from 'node:stream';
 import { SquirrlyError } from '../errors.ts';
 import { KubeApiError } from './api-errors.ts';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
-import type { Tunnel } from './port-forward.ts';
-import { listenOnLoopback } from './loopback.ts';
+import type { LocalTunnel } from './port-forward.ts';
+import { closeLoopback, listenOnLoopback } from './loopback.ts';
 
-export interface ServiceProxyTunnel extends Tunnel {
+export interface ServiceProxyTunnel extends LocalTunnel {
   /** the last refusal of the API server itself (not of the service), with the fix */
   lastProblem(): SquirrlyError | undefined;
 }
@@ -173,11 +173,6 @@ export async function openServiceProxy(config: LoadedKubeconfig, namespace: stri
     baseUrl,
     lastError: () => lastError,
     lastProblem: () => lastProblem,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const upstream of upstreams) upstream.destroy();
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeLoopback(server, [...upstreams, ...sockets]),
   };
 }

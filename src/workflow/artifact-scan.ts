@@ -6,9 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { checkArtifactFileName } from '../artifacts/layout.ts';
 import { KubeApiError } from '../kube/api-errors.ts';
-import type { KubeCluster } from '../kube/cluster.ts';
-import { execInPod } from '../kube/exec.ts';
-import { MAIN_CONTAINER } from './fetch-artifact.ts';
+import type { Cluster } from '../kube/cluster.ts';
 
 export interface DiskFile {
   /** the search dir inside the pod that holds it */
@@ -92,7 +90,7 @@ export function applyStatOutput(files: DiskFile[], stdout: string): void {
   }
 }
 
-export async function scanPod(cluster: KubeCluster, pod: string, dirs: string[]): Promise<PodScan> {
+export async function scanPod(cluster: Cluster, pod: string, dirs: string[]): Promise<PodScan> {
   const listing = await runInPod(cluster, pod, findArgv(dirs));
   if ('error' in listing) return { state: listing.forbidden ? 'forbidden' : 'failed', files: [], missingDirs: [], refused: [], message: listing.error };
   const missingDirs = missingDirsIn(listing.stderr, dirs);
@@ -114,7 +112,7 @@ export async function scanPod(cluster: KubeCluster, pod: string, dirs: string[])
 
 type ExecOutcome = { stdout: Buffer; stderr: string; exitCode: number } | { error: string; forbidden: boolean };
 
-async function runInPod(cluster: KubeCluster, pod: string, argv: string[]): Promise<ExecOutcome> {
+async function runInPod(cluster: Cluster, pod: string, argv: string[]): Promise<ExecOutcome> {
   const chunks: Buffer[] = [];
   let size = 0;
   const sink = new Writable({
@@ -125,7 +123,7 @@ async function runInPod(cluster: KubeCluster, pod: string, argv: string[]): Prom
     },
   });
   try {
-    const result = await execInPod(cluster.config.kc, { namespace: cluster.namespace, pod, container: MAIN_CONTAINER, server: cluster.config.server }, argv, sink, cluster.timeoutMs);
+    const result = await cluster.exec(pod, argv, sink);
     return { stdout: Buffer.concat(chunks), stderr: result.stderr, exitCode: result.exitCode };
   } catch (err) {
     const forbidden = err instanceof KubeApiError && err.code === 403;

@@ -10,15 +10,14 @@ import { listProfiling } from '../flink/profiler-api.ts';
 import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
 import { mapTaskManagersToPods, type MappedTaskManager } from '../flink/taskmanager-pods.ts';
 import type { DashboardConfig, TaskManagerInfo } from '../flink/types.ts';
-import type { KubeCluster } from '../kube/cluster.ts';
-import type { V1Pod } from '../kube/client-node.ts';
+import type { Cluster, PodRecord } from '../kube/cluster.ts';
 import { scanPod, usableSearchDir } from './artifact-scan.ts';
 import { mergeRuns, selectDownloads, type ArtifactRun, type DownloadRequest, type ScannedPod, type TargetHistory } from './artifact-listing.ts';
 import { mapSettled } from './concurrency.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import type { Emit } from './events.ts';
 import { fetchArtifact } from './fetch-artifact.ts';
-import { isRunningAndReady } from './flink-pods.ts';
+import { isRunningAndReady, podRef } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
 
@@ -60,7 +59,7 @@ export interface ArtifactsResult {
   warnings: string[];
 }
 
-export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOptions, emit: Emit): Promise<ArtifactsResult> {
+export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions, emit: Emit): Promise<ArtifactsResult> {
   const ref = parseDeploymentRef(options.deployment);
   emit({ type: 'step', message: `reading FlinkDeployment ${ref.name} in namespace ${cluster.namespace}` });
   const { name, object } = await resolveDeployment(cluster, ref);
@@ -69,7 +68,7 @@ export async function listArtifacts(cluster: KubeCluster, options: ArtifactsOpti
   const warnings: string[] = [];
   const searchDirs = effectiveSearchDirs(facts, options.searchDirs, warnings);
   const pods = await cluster.listPods(`app=${name}`);
-  const jobManager = pods.find((p) => p.metadata?.labels?.component === 'jobmanager' && isRunningAndReady(p))?.metadata?.name;
+  const jobManager = pods.find((p) => p.role === 'jobmanager' && isRunningAndReady(p))?.name;
 
   const rest = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit);
   try {
@@ -123,7 +122,7 @@ interface RestAccess {
   status: ArtifactsResult['rest'];
 }
 
-async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit): Promise<RestAccess> {
+async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit): Promise<RestAccess> {
   const { name, namespace } = facts;
   if (!enabled) {
     return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history; only the pod disks were scanned`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
@@ -149,12 +148,12 @@ async function openRest(cluster: KubeCluster, facts: DeploymentFacts, enabled: b
 
 async function readHistories(
   client: FlinkRestClient,
-  pods: V1Pod[],
+  pods: PodRecord[],
   jobManager: string,
   options: ArtifactsOptions,
   emit: Emit,
 ): Promise<Histories> {
-  const tmPods = pods.filter((p) => p.metadata?.labels?.component === 'taskmanager' && p.metadata.name).map((p) => (p.status?.podIP ? { name: p.metadata!.name!, ip: p.status.podIP } : { name: p.metadata!.name! }));
+  const tmPods = pods.filter((p) => p.role === 'taskmanager').map(podRef);
   const body = await client.get<{ taskmanagers?: TaskManagerInfo[] }>('/taskmanagers');
   const taskManagers = mapTaskManagersToPods(Array.isArray(body.taskmanagers) ? body.taskmanagers : [], tmPods);
   const jm: TargetHistory = { target: { kind: 'jobmanager' }, label: 'JobManager', pod: jobManager, state: 'listed', entries: [] };
@@ -188,14 +187,13 @@ function historyUnavailable(err: unknown): Histories {
   return { histories: [], taskManagers: [], problem: { problem: `cannot read the REST history (${message}); only the pod disks were scanned`, hint: 'retry; if it persists check the JobManager logs' } };
 }
 
-async function scanPods(cluster: KubeCluster, pods: V1Pod[], taskManagers: MappedTaskManager[], dirs: string[], concurrency: number): Promise<ScannedPod[]> {
-  const named = pods.filter((p) => p.metadata?.name && ['jobmanager', 'taskmanager'].includes(p.metadata.labels?.component ?? ''));
-  const results = await mapSettled(named, concurrency, async (p): Promise<ScannedPod> => {
-    const pod = p.metadata!.name!;
-    const role = p.metadata!.labels!.component === 'jobmanager' ? 'jobmanager' : 'taskmanager';
+async function scanPods(cluster: Cluster, pods: PodRecord[], taskManagers: MappedTaskManager[], dirs: string[], concurrency: number): Promise<ScannedPod[]> {
+  const flinkPods = pods.flatMap((p) => (p.role ? [{ ...p, role: p.role }] : []));
+  const results = await mapSettled(flinkPods, concurrency, async (p): Promise<ScannedPod> => {
+    const { name: pod, role } = p;
     const label = role === 'jobmanager' ? 'JobManager' : (taskManagers.find((t) => t.pod === pod)?.id ?? pod);
-    if (p.status?.phase !== 'Running') {
-      return { pod, role, label, scan: { state: 'failed', files: [], missingDirs: [], refused: [], message: `the pod is ${p.status?.phase ?? 'not running'}` } };
+    if (p.phase !== 'Running') {
+      return { pod, role, label, scan: { state: 'failed', files: [], missingDirs: [], refused: [], message: `the pod is ${p.phase ?? 'not running'}` } };
     }
     return { pod, role, label, scan: await scanPod(cluster, pod, dirs) };
   });
@@ -203,7 +201,7 @@ async function scanPods(cluster: KubeCluster, pods: V1Pod[], taskManagers: Mappe
 }
 
 async function downloadRuns(
-  cluster: KubeCluster,
+  cluster: Cluster,
   client: FlinkRestClient | undefined,
   runs: ArtifactRun[],
   searchDirs: string[],

@@ -6,7 +6,7 @@ import { configBoolean } from '../flink/configuration.ts';
 import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
 import type { DashboardConfig, ProfilingInfoList } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
-import type { FlinkDeploymentObject, KubeCluster } from '../kube/cluster.ts';
+import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
 import { findFlinkPods } from './flink-pods.ts';
@@ -37,7 +37,7 @@ export interface DoctorReport {
 
 export interface DoctorOptions {
   deployment?: string;
-  connect: () => Promise<KubeCluster>;
+  connect: () => Promise<Cluster>;
   env: NodeJS.ProcessEnv;
   /** how `profile` will reach the Flink REST API; default port-forward */
   via?: RestVia;
@@ -77,14 +77,15 @@ function skipFrom(add: Add, fromId: string, why: string): void {
 }
 
 async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: Add): Promise<void> {
-  let cluster: KubeCluster;
+  let cluster: Cluster;
   try {
     cluster = await options.connect();
   } catch (err) {
     add('kubeconfig', 'kubeconfig', 'fail', messageOf(err), hintOf(err) ?? 'check it with: kubectl config view --minify');
     return skipFrom(add, 'api', 'needs a working kubeconfig');
   }
-  const { contextName, namespace, server, files } = cluster.config;
+  const { namespace } = cluster;
+  const { name: contextName, server, files } = cluster.context;
   Object.assign(report, { context: contextName, namespace });
   add('kubeconfig', 'kubeconfig', 'pass', `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
 
@@ -140,7 +141,7 @@ export function permissionsFor(via: RestVia): readonly Permission[] {
   ];
 }
 
-async function rbacChecks(cluster: KubeCluster, add: Add, via: RestVia): Promise<Permission[]> {
+async function rbacChecks(cluster: Cluster, add: Add, via: RestVia): Promise<Permission[]> {
   const denied: Permission[] = [];
   for (const p of permissionsFor(via)) {
     const title = `RBAC ${permissionText(p)}`;
@@ -183,7 +184,7 @@ function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
   return add('flink-version', 'Flink version', 'pass', `${version.text} (the profiler needs 1.19+)`);
 }
 
-async function restChecks(cluster: KubeCluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward'): Promise<void> {
+async function restChecks(cluster: Cluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward'): Promise<void> {
   const { name, namespace, restPort } = facts;
   let pod: string;
   try {

@@ -8,16 +8,13 @@ import { SquirrlyError } from '../errors.ts';
 import { openProfilingFile, targetLabel } from '../flink/profiler-api.ts';
 import type { FlinkRestClient } from '../flink/rest-client.ts';
 import type { ProfileTarget } from '../flink/types.ts';
-import type { KubeCluster } from '../kube/cluster.ts';
-import { execInPod } from '../kube/exec.ts';
+import type { Cluster } from '../kube/cluster.ts';
 import { sleep } from '../sleep.ts';
-
-export const MAIN_CONTAINER = 'flink-main-container';
 
 export interface FetchRequest {
   /** absent when the file is known only from a pod's disk: exec `cat` is then the only way */
   client?: FlinkRestClient;
-  cluster: KubeCluster;
+  cluster: Cluster;
   target: ProfileTarget;
   fileName: string;
   dir: string;
@@ -75,13 +72,8 @@ async function fetchByExec(req: FetchRequest, dest: string, restError: string): 
     let stderr = '';
     try {
       const bytes = await writeAtomicallyWith(dest, async (out) => {
-        const result = await execInPod(
-          cluster.config.kc,
-          { namespace: cluster.namespace, pod: req.pod!, container: MAIN_CONTAINER, server: cluster.config.server },
-          ['cat', '--', file],
-          out,
-          Math.max(cluster.timeoutMs, 60_000),
-        );
+        // a whole file, not a listing: at least a minute however short --request-timeout is
+        const result = await cluster.exec(req.pod!, ['cat', '--', file], out, { timeoutMs: Math.max(cluster.timeoutMs, 60_000) });
         exitCode = result.exitCode;
         stderr = result.stderr;
         if (exitCode !== 0) throw new Error(`cat exited ${exitCode}`);

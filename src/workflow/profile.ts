@@ -9,7 +9,7 @@ import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
 import { mapTaskManagersToPods } from '../flink/taskmanager-pods.ts';
 import type { ClusterOverview, DashboardConfig, JobDetails, ProfilingInfo, TaskManagerInfo } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
-import type { KubeCluster } from '../kube/cluster.ts';
+import type { Cluster } from '../kube/cluster.ts';
 import { sleep } from '../sleep.ts';
 import { mapSettled } from './concurrency.ts';
 import { checkDeployment, checkDuration, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
@@ -70,7 +70,7 @@ export interface ProfileResult {
   targets: TargetOutcome[];
 }
 
-export async function profileDeployment(cluster: KubeCluster, options: ProfileOptions, emit: Emit): Promise<ProfileResult> {
+export async function profileDeployment(cluster: Cluster, options: ProfileOptions, emit: Emit): Promise<ProfileResult> {
   const { signal } = options;
   const ref = parseDeploymentRef(options.deployment);
   emit({ type: 'step', message: `reading FlinkDeployment ${ref.name} in namespace ${cluster.namespace}` });
@@ -172,7 +172,7 @@ interface RunContext extends ProfileOptions {
   transport: RestTransport;
 }
 
-async function runTargets(client: FlinkRestClient, cluster: KubeCluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit): Promise<TargetOutcome[]> {
+async function runTargets(client: FlinkRestClient, cluster: Cluster, targets: PlannedTarget[], facts: DeploymentFacts, ctx: RunContext, emit: Emit): Promise<TargetOutcome[]> {
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
   const outcomes: TargetOutcome[] = targets.map((t) => (t.pod ? { label: t.label, pod: t.pod, status: 'failed' } : { label: t.label, status: 'failed' }));
 

@@ -1,7 +1,7 @@
 // Finds the FlinkDeployment a user named, accepting kubectl's forms: NAME, flinkdeployment/NAME,
 // flinkdep/NAME, and flinksessionjob/NAME (which resolves to its session cluster).
 import { SquirrlyError, UsageError } from '../errors.ts';
-import type { FlinkDeploymentObject, KubeCluster } from '../kube/cluster.ts';
+import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
 
 export interface DeploymentRef {
   kind: 'deployment' | 'sessionjob';
@@ -26,7 +26,7 @@ export function parseDeploymentRef(text: string | undefined): DeploymentRef {
   throw new UsageError(`"${prefix}" is not a resource this plugin profiles`, 'pass a FlinkDeployment (NAME or flinkdep/NAME) or a FlinkSessionJob (flinksessionjob/NAME)');
 }
 
-export async function resolveDeployment(cluster: KubeCluster, ref: DeploymentRef): Promise<{ name: string; object: FlinkDeploymentObject }> {
+export async function resolveDeployment(cluster: Cluster, ref: DeploymentRef): Promise<{ name: string; object: FlinkDeploymentObject }> {
   const namespace = cluster.namespace;
   let name = ref.name;
   if (ref.kind === 'sessionjob') {
@@ -41,7 +41,7 @@ export async function resolveDeployment(cluster: KubeCluster, ref: DeploymentRef
   return { name, object };
 }
 
-async function notFound(cluster: KubeCluster, what: string, namespace: string, listCommand: string): Promise<SquirrlyError> {
+async function notFound(cluster: Cluster, what: string, namespace: string, listCommand: string): Promise<SquirrlyError> {
   const exists = await cluster.namespaceExists(namespace);
   if (exists === false) {
     return new SquirrlyError(`namespace "${namespace}" does not exist`, { hint: 'pick another with -n NAMESPACE (see: kubectl get namespaces)' });

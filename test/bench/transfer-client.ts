@@ -9,8 +9,8 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { loadKubeconfig } from '../../src/kube/kubeconfig.ts';
-import { openPortForward, type Tunnel } from '../../src/kube/port-forward.ts';
+import type { Tunnel } from '../../src/kube/cluster.ts';
+import { connectCluster } from '../../src/kube/kube-cluster.ts';
 import { peakRssBytes } from './common.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -45,8 +45,8 @@ if (mode === 'direct') {
   url = args[0] ?? '';
 } else if (mode === 'tunnel') {
   const [kubeconfig = '', namespace = '', pod = '', port = '0', file = '/'] = args;
-  const { kc } = await loadKubeconfig({ env: {}, kubeconfig });
-  tunnel = await openPortForward(kc, namespace, pod, Number(port));
+  const cluster = await connectCluster({ env: {}, kubeconfig, namespace, timeoutMs: 30_000 });
+  tunnel = await cluster.portForward(pod, Number(port));
   url = tunnel.baseUrl + file;
 } else {
   throw new Error(`unknown mode ${mode}`);

@@ -1,0 +1,206 @@
+// The Cluster port on a real API server through client-node: every call bounded by the request
+// timeout and mapped to a SquirrlyError that names the missing permission or the unreachable
+// server. The only place that holds a KubeConfig once it is loaded.
+import type { Writable } from 'node:stream';
+import { SquirrlyError } from '../errors.ts';
+import { KubeApiError, statusCode, toKubeError, type KubeAction } from './api-errors.ts';
+import type {
+  AccessAnswer,
+  AccessCheck,
+  Cluster,
+  ClusterContext,
+  ExecResult,
+  FlinkDeploymentObject,
+  FlinkSessionJobObject,
+  PodRecord,
+  ServicePort,
+  Tunnel,
+} from './cluster.ts';
+import { FLINK_GROUP, FLINK_VERSION } from './cluster.ts';
+import type { V1Pod } from './client-node.ts';
+import { execInPod } from './exec.ts';
+import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
+import { openPortForward } from './port-forward.ts';
+import { openServiceProxy } from './service-proxy.ts';
+import { withTimeout } from './timeout.ts';
+
+/** The container the operator gives Flink in every JobManager and TaskManager pod: all exec goes there. */
+export const FLINK_MAIN_CONTAINER = 'flink-main-container';
+
+/** Loads the kubeconfig with kubectl's rules and connects to its current context. */
+export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number }): Promise<Cluster> {
+  return new KubeCluster(await loadKubeconfig(options), options.timeoutMs);
+}
+
+export class KubeCluster implements Cluster {
+  readonly #config: LoadedKubeconfig;
+  readonly timeoutMs: number;
+  readonly context: ClusterContext;
+  constructor(config: LoadedKubeconfig, timeoutMs: number) {
+    this.#config = config;
+    this.timeoutMs = timeoutMs;
+    this.context = { name: config.contextName, server: config.server, files: config.files };
+  }
+
+  get namespace(): string {
+    return this.#config.namespace;
+  }
+
+  private async call<T>(action: Omit<KubeAction, 'server'>, work: () => Promise<T>): Promise<T> {
+    const full = { ...action, server: this.#config.server };
+    try {
+      return await withTimeout(work(), this.timeoutMs, `${action.verb} ${action.resource} on ${this.#config.server}`);
+    } catch (err) {
+      throw toKubeError(err, full);
+    }
+  }
+
+  getFlinkDeployment(name: string, namespace = this.namespace): Promise<FlinkDeploymentObject | undefined> {
+    return this.getFlinkObject<FlinkDeploymentObject>('flinkdeployments', name, namespace);
+  }
+
+  async listFlinkDeployments(namespace = this.namespace): Promise<FlinkDeploymentObject[]> {
+    const { CustomObjectsApi } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CustomObjectsApi);
+    const list = (await this.call({ verb: 'list', resource: 'flinkdeployments', namespace }, () =>
+      api.listNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinkdeployments' }),
+    )) as { items?: FlinkDeploymentObject[] };
+    return list.items ?? [];
+  }
+
+  getFlinkSessionJob(name: string, namespace = this.namespace): Promise<FlinkSessionJobObject | undefined> {
+    return this.getFlinkObject<FlinkSessionJobObject>('flinksessionjobs', name, namespace);
+  }
+
+  /** A flink.apache.org object by name; undefined when it does not exist. */
+  private async getFlinkObject<T>(plural: string, name: string, namespace: string): Promise<T | undefined> {
+    const { CustomObjectsApi } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CustomObjectsApi);
+    try {
+      return await this.call({ verb: 'get', resource: plural, namespace, name }, () =>
+        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural, name }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean | undefined> {
+    const { CoreV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CoreV1Api);
+    try {
+      await this.call({ verb: 'get', resource: 'namespaces', name: namespace }, () => api.readNamespace({ name: namespace }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      return undefined; // not allowed to look: unknown
+    }
+  }
+
+  async listPods(labelSelector: string, namespace = this.namespace): Promise<PodRecord[]> {
+    const { CoreV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CoreV1Api);
+    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => api.listNamespacedPod({ namespace, labelSelector }));
+    return list.items.flatMap((pod) => {
+      const record = toPodRecord(pod);
+      return record ? [record] : [];
+    });
+  }
+
+  async getServicePorts(name: string, namespace = this.namespace): Promise<ServicePort[] | undefined> {
+    const { CoreV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CoreV1Api);
+    try {
+      const service = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => api.readNamespacedService({ name, namespace }));
+      return (service.spec?.ports ?? []).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        port: p.port,
+        ...(p.targetPort !== undefined ? { targetPort: p.targetPort as number | string } : {}),
+      }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async canI(check: AccessCheck, namespace = this.namespace): Promise<AccessAnswer> {
+    const { AuthorizationV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(AuthorizationV1Api);
+    const review = await this.call({ verb: 'create', resource: 'selfsubjectaccessreviews' }, () =>
+      api.createSelfSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { namespace, verb: check.verb, group: check.group, resource: check.resource, ...(check.subresource ? { subresource: check.subresource } : {}) } },
+        },
+      }),
+    );
+    return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
+  }
+
+  async serverVersion(): Promise<string> {
+    const { VersionApi } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(VersionApi);
+    const v = await this.call({ verb: 'get', resource: 'version' }, () => api.getCode());
+    return v.gitVersion;
+  }
+
+  exec(pod: string, argv: string[], stdout: Writable, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    const target = { namespace: this.namespace, pod, container: FLINK_MAIN_CONTAINER, server: this.#config.server };
+    return execInPod(this.#config.kc, target, argv, stdout, options.timeoutMs ?? this.timeoutMs);
+  }
+
+  async portForward(pod: string, port: number): Promise<Tunnel> {
+    const { namespace } = this;
+    const tunnel = await openPortForward(this.#config.kc, namespace, pod, port);
+    return {
+      baseUrl: tunnel.baseUrl,
+      lastError: () => tunnel.lastError(),
+      close: () => tunnel.close(),
+      diagnose: async () => {
+        const text = tunnel.lastError();
+        const action = { verb: 'create', resource: 'pods/portforward', namespace, name: pod, server: this.#config.server };
+        const code = text === undefined ? undefined : statusCode({ message: text });
+        if (code !== undefined) return toKubeError({ code, message: text }, action);
+        // A refused upgrade does not always keep its HTTP status on the way up: ask the API server.
+        const access = await this.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'portforward' }, namespace).catch(() => undefined);
+        if (access?.allowed === false) return toKubeError({ code: 403 }, action);
+        return text === undefined || text.startsWith('[object ') ? undefined : new SquirrlyError(text);
+      },
+    };
+  }
+
+  async serviceProxy(service: string, port: string): Promise<Tunnel> {
+    const tunnel = await openServiceProxy(this.#config, this.namespace, service, port);
+    return {
+      baseUrl: tunnel.baseUrl,
+      lastError: () => tunnel.lastError(),
+      close: () => tunnel.close(),
+      diagnose: async () => {
+        const text = tunnel.lastError();
+        return tunnel.lastProblem() ?? (text === undefined ? undefined : new SquirrlyError(text));
+      },
+    };
+  }
+}
+
+function toPodRecord(pod: V1Pod): PodRecord | undefined {
+  const name = pod.metadata?.name;
+  if (!name) return undefined;
+  const component = pod.metadata?.labels?.component;
+  const ip = pod.status?.podIP;
+  const phase = pod.status?.phase;
+  return {
+    name,
+    ...(component === 'jobmanager' || component === 'taskmanager' ? { role: component } : {}),
+    ...(ip ? { ip } : {}),
+    ...(phase ? { phase } : {}),
+    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    containers: (pod.spec?.containers ?? []).map((c) => c.name),
+  };
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.code === 404;
+}

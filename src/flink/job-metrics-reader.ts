@@ -114,10 +114,16 @@ export function chainedOperators(vertexName: string, description: unknown): stri
 export async function sampleCounters(client: FlinkRestClient, graph: JobGraph, now: () => number = Date.now): Promise<CounterSample> {
   const at = now();
   const vertices = new Map<string, SubtaskCounters[]>();
+  const failures: unknown[] = [];
   await inBatches(graph.vertices, async (vertex) => {
-    const answer = await client.get<unknown>(`/jobs/${graph.jobId}/vertices/${vertex.id}`).catch(() => undefined);
+    const answer = await client.get<unknown>(`/jobs/${graph.jobId}/vertices/${vertex.id}`).catch((err: unknown) => {
+      failures.push(err);
+      return undefined;
+    });
     vertices.set(vertex.id, subtaskCounters(answer));
   });
+  // one vertex may be between restarts; none answering means there is nothing to measure
+  if (graph.vertices.length > 0 && failures.length === graph.vertices.length) throw failures[0];
   const tmIds = new Set<string>();
   for (const subtasks of vertices.values()) for (const s of subtasks) if (s.taskManagerId) tmIds.add(s.taskManagerId);
   const taskManagers = new Map<string, TaskManagerCounters>();

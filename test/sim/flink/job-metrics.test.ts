@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { JobMetricsRecorder, readJobGraph } from '../../../src/flink/job-metrics-reader.ts';
 import { FlinkRestClient, FlinkRestError } from '../../../src/flink/rest-client.ts';
+import type { WorkflowEvent } from '../../../src/workflow/events.ts';
+import { readJobMetricsFile } from '../../../src/workflow/job-metrics-file.ts';
+import { beginJobMetrics } from '../../../src/workflow/job-metrics-step.ts';
 import { startFlinkSim, type FlinkSim } from './cluster.ts';
 import { jobIdFor } from './cluster-overview.ts';
 
@@ -123,5 +126,38 @@ describe('job metrics reader, unhappy paths', () => {
     t.after(() => new Promise<void>((r) => server.close(() => r())));
     const client = new FlinkRestClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { timeoutMs: 5000, maxResponseBytes: 1024 * 1024 });
     await assert.rejects(client.get('/jobs/x'), /answered more than 1024 KiB/);
+  });
+});
+
+describe('the profile step that records job metrics', () => {
+  it('samples the running job in the background and saves <run>.job.json in the run folder', async (t) => {
+    const sim = await start(t, '1.20.5');
+    const dir = await mkdtemp(join(tmpdir(), 'job-metrics-step-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const events: WorkflowEvent[] = [];
+    const capture = beginJobMetrics(new FlinkRestClient(sim.url, { timeoutMs: 5000 }), { flinkVersion: '1.20.5', dir, mode: 'ITIMER', startedAt: new Date(2026, 0, 2, 3, 4, 5) }, (e) => events.push(e));
+    await new Promise((r) => setTimeout(r, 800));
+    const saved = await capture.finish();
+    assert.equal(saved?.path, join(dir, 'job_ITIMER_2026-01-02_03_04_05.job.json'));
+    assert.deepEqual(await readJobMetricsFile(saved.path), saved.snapshot);
+    assert.equal(saved.snapshot.jobName, 'orders');
+    assert.ok(events.some((e) => e.type === 'step' && e.message.includes('job_ITIMER_2026-01-02_03_04_05.job.json')));
+    assert.ok(!events.some((e) => e.type === 'warning'));
+  });
+
+  it('gives nothing without a running job, and a warning (not a failure) when Flink refuses', async (t) => {
+    const sim = await start(t, '2.3.0');
+    const dir = await mkdtemp(join(tmpdir(), 'job-metrics-step-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const client = new FlinkRestClient(sim.url, { timeoutMs: 5000, attempts: 1 });
+    const events: WorkflowEvent[] = [];
+    sim.faults.add({ path: /\/vertices\//, kind: { type: 'status', status: 500 } });
+    assert.equal(await beginJobMetrics(client, { dir, mode: 'WALL' }, (e) => events.push(e)).finish(), undefined);
+    assert.ok(events.some((e) => e.type === 'warning' && e.message.startsWith("Flink's job metrics are not available")), JSON.stringify(events));
+    sim.faults.clear();
+    sim.setJobState('FINISHED');
+    events.length = 0;
+    assert.equal(await beginJobMetrics(client, { dir, mode: 'WALL' }, (e) => events.push(e)).finish(), undefined);
+    assert.deepEqual(events, []);
   });
 });

@@ -12,6 +12,8 @@ import type { Emit } from './events.ts';
 import { saveJobMetrics } from './job-metrics-file.ts';
 
 export interface JobMetricsStepOptions {
+  /** the job to measure; default the running one (the newest, in a session cluster) */
+  jobId?: string;
   flinkVersion?: string;
   /** the folder the run's flame graphs go to */
   dir: string;
@@ -39,7 +41,7 @@ export function beginJobMetrics(client: FlinkRestClient, options: JobMetricsStep
     return undefined;
   };
   // never rejects: nobody may be waiting for it yet
-  const recorder = runningJob(client)
+  const recorder = (options.jobId !== undefined ? Promise.resolve(options.jobId) : runningJob(client))
     .then((jobId) => (jobId === undefined ? undefined : JobMetricsRecorder.start(client, jobId, options.flinkVersion ?? '')))
     .catch(warn);
   return {

@@ -56,3 +56,14 @@ export function describeCause(err: unknown): string {
   }
   return [...new Set(parts)].join(': ') || String(err);
 }
+
+/** Why one item of a batch failed, with the fix when the error carries one. */
+export interface Failure {
+  message: string;
+  hint?: string;
+}
+
+export function failureOf(err: unknown): Failure {
+  const message = err instanceof Error ? err.message : String(err);
+  return err instanceof SquirrlyError && err.hint ? { message, hint: err.hint } : { message };
+}

@@ -4,12 +4,11 @@
 // without the profiler routes (or a ready JobManager) the disks are still scanned.
 import { existsSync, statSync } from 'node:fs';
 import { artifactDir, pathInside } from '../artifacts/layout.ts';
-import { InterruptedError, SquirrlyError } from '../errors.ts';
+import { failureOf, InterruptedError, SquirrlyError, type Failure } from '../errors.ts';
 import { configBoolean } from '../flink/configuration.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
-import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
+import { FlinkRestError, type FlinkRestClient } from '../flink/rest-client.ts';
 import { mapTaskManagersToPods, type MappedTaskManager } from '../flink/taskmanager-pods.ts';
-import type { DashboardConfig, TaskManagerInfo } from '../flink/types.ts';
 import type { Cluster, PodRecord } from '../kube/cluster.ts';
 import { scanPod, usableSearchDir } from './artifact-scan.ts';
 import { mergeRuns, selectDownloads, type ArtifactRun, type DownloadRequest, type ScannedPod, type TargetHistory } from './artifact-listing.ts';
@@ -19,7 +18,8 @@ import type { Emit } from './events.ts';
 import { fetchArtifact } from './fetch-artifact.ts';
 import { isRunningAndReady, podRef } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
-import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
+import { openFlinkSession, type FlinkSession } from './flink-session.ts';
+import type { RestVia } from './rest-transport.ts';
 
 export interface ArtifactsOptions {
   deployment: string;
@@ -70,10 +70,9 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
   const pods = await cluster.listPods(`app=${name}`);
   const jobManager = pods.find((p) => p.role === 'jobmanager' && isRunningAndReady(p))?.name;
 
-  const rest = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit);
+  const { session, status } = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit);
   try {
-    const history = rest.client ? await readHistories(rest.client, pods, jobManager!, options, emit).catch(historyUnavailable) : { histories: [], taskManagers: [] };
-    if (history.problem) rest.status = { available: false, ...history.problem };
+    const history: Histories = session ? await readHistories(session, pods, jobManager!, options, emit) : { histories: [], taskManagers: [] };
 
     emit({ type: 'step', message: `scanning ${searchDirs.join(', ')} in ${pods.length} pod(s)` });
     const scanned = await scanPods(cluster, pods, history.taskManagers, searchDirs, options.concurrency ?? 8);
@@ -86,12 +85,13 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
         hint: `list the files with: kubectl squirrly artifacts ${name} -n ${cluster.namespace}`,
       });
     }
-    const downloads = await downloadRuns(cluster, rest.client, selected, searchDirs, dir, options, emit);
+    const downloads = await downloadRuns(cluster, session?.client, selected, searchDirs, dir, options, emit);
+    const flinkVersion = session?.flinkVersion ?? facts.flinkVersion;
     return {
       namespace: cluster.namespace,
       deployment: name,
-      ...((rest.flinkVersion ?? facts.flinkVersion) ? { flinkVersion: rest.flinkVersion ?? facts.flinkVersion! } : {}),
-      rest: rest.status,
+      ...(flinkVersion ? { flinkVersion } : {}),
+      rest: history.problem ?? status,
       searchDirs,
       histories: history.histories,
       pods: scanned,
@@ -101,7 +101,7 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
       warnings,
     };
   } finally {
-    await rest.tunnel?.close();
+    await session?.close();
   }
 }
 
@@ -116,75 +116,53 @@ function effectiveSearchDirs(facts: DeploymentFacts, searchDirs: string[], warni
 }
 
 interface RestAccess {
-  client?: FlinkRestClient;
-  tunnel?: RestTransport;
-  flinkVersion?: string;
+  session?: FlinkSession;
   status: ArtifactsResult['rest'];
 }
+
+const DISK_ONLY = '; only the pod disks were scanned';
 
 async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit): Promise<RestAccess> {
   const { name, namespace } = facts;
   if (!enabled) {
-    return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history; only the pod disks were scanned`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
+    return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history${DISK_ONLY}`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
   }
   if (!jobManager) {
-    return { status: { available: false, problem: `no running and ready JobManager pod for ${name}, so the REST history is unavailable; only the pod disks were scanned`, hint: `check the pods: kubectl get pods -n ${namespace} -l app=${name}` } };
+    return { status: { available: false, problem: `no running and ready JobManager pod for ${name}, so the REST history is unavailable${DISK_ONLY}`, hint: `check the pods: kubectl get pods -n ${namespace} -l app=${name}` } };
   }
   emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${jobManager}:${facts.restPort}` });
-  let tunnel: RestTransport | undefined;
   try {
-    tunnel = await openRestTransport(cluster, facts, via, jobManager);
-    const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs });
-    const config = await client.get<DashboardConfig>('/config');
-    const flinkVersion = config['flink-version'];
-    return { client, tunnel, ...(flinkVersion ? { flinkVersion } : {}), status: { available: true } };
+    return { session: await openFlinkSession(cluster, { facts, via, jobManagerPod: jobManager }), status: { available: true } };
   } catch (err) {
-    const problem = await tunnel?.diagnose();
-    const detail = problem?.message ?? tunnel?.lastError() ?? (err instanceof Error ? err.message : String(err));
-    await tunnel?.close();
-    return { status: { available: false, problem: `cannot reach the Flink REST API of ${name} (${detail}); only the pod disks were scanned`, hint: problem?.hint ?? `check the JobManager: kubectl logs -n ${namespace} ${jobManager}` } };
+    if (err instanceof InterruptedError) throw err;
+    return { status: diskOnly(failureOf(err)) };
   }
 }
 
-async function readHistories(
-  client: FlinkRestClient,
-  pods: PodRecord[],
-  jobManager: string,
-  options: ArtifactsOptions,
-  emit: Emit,
-): Promise<Histories> {
-  const tmPods = pods.filter((p) => p.role === 'taskmanager').map(podRef);
-  const body = await client.get<{ taskmanagers?: TaskManagerInfo[] }>('/taskmanagers');
-  const taskManagers = mapTaskManagersToPods(Array.isArray(body.taskmanagers) ? body.taskmanagers : [], tmPods);
-  const jm: TargetHistory = { target: { kind: 'jobmanager' }, label: 'JobManager', pod: jobManager, state: 'listed', entries: [] };
-  try {
-    jm.entries = await listProfiling(client, jm.target);
-  } catch (err) {
-    if (err instanceof FlinkRestError && err.status === 404) {
-      return { histories: [], taskManagers, problem: { problem: 'the JobManager has no profiler endpoints (rest.profiling.enabled is not in effect), so Flink keeps no run history; only the pod disks were scanned', hint: 'the operator applies rest.profiling.enabled on the next JobManager restart' } };
-    }
-    throw err;
+function diskOnly(failure: Failure): ArtifactsResult['rest'] {
+  return { available: false, problem: failure.message + DISK_ONLY, ...(failure.hint ? { hint: failure.hint } : {}) };
+}
+
+type Histories = { histories: TargetHistory[]; taskManagers: MappedTaskManager[]; problem?: ArtifactsResult['rest'] };
+
+async function readHistories(session: FlinkSession, pods: PodRecord[], jobManager: string, options: ArtifactsOptions, emit: Emit): Promise<Histories> {
+  const taskManagers = mapTaskManagersToPods(session.taskManagers, pods.filter((p) => p.role === 'taskmanager').map(podRef));
+  if (session.profilerProblem || !session.jobManagerRuns) {
+    return { histories: [], taskManagers, ...(session.profilerProblem ? { problem: diskOnly(failureOf(session.profilerProblem)) } : {}) };
   }
+  const jm: TargetHistory = { target: { kind: 'jobmanager' }, label: 'JobManager', pod: jobManager, state: 'listed', entries: session.jobManagerRuns };
   emit({ type: 'step', message: `reading the profiling history of the JobManager and ${taskManagers.length} TaskManager(s)` });
   const histories = await mapSettled(taskManagers, options.concurrency ?? 8, async (tm): Promise<TargetHistory> => {
     const target = { kind: 'taskmanager' as const, id: tm.id };
     const base = { target, label: tm.id, ...(tm.pod ? { pod: tm.pod } : {}) };
     try {
-      return { ...base, state: 'listed', entries: await listProfiling(client, target) };
+      return { ...base, state: 'listed', entries: await listProfiling(session.client, target) };
     } catch (err) {
       if (err instanceof FlinkRestError && err.status === 404) return { ...base, state: 'gone', entries: [], message: 'the TaskManager left the cluster' };
-      return { ...base, state: 'failed', entries: [], message: err instanceof Error ? err.message : String(err) };
+      return { ...base, state: 'failed', entries: [], message: failureOf(err).message };
     }
   });
   return { histories: [jm, ...histories.map((h) => (h.status === 'fulfilled' ? h.value : unreachable(h.reason)))], taskManagers };
-}
-
-type Histories = { histories: TargetHistory[]; taskManagers: MappedTaskManager[]; problem?: { problem: string; hint?: string } };
-
-function historyUnavailable(err: unknown): Histories {
-  if (err instanceof InterruptedError) throw err;
-  const message = err instanceof Error ? err.message : String(err);
-  return { histories: [], taskManagers: [], problem: { problem: `cannot read the REST history (${message}); only the pod disks were scanned`, hint: 'retry; if it persists check the JobManager logs' } };
 }
 
 async function scanPods(cluster: Cluster, pods: PodRecord[], taskManagers: MappedTaskManager[], dirs: string[], concurrency: number): Promise<ScannedPod[]> {

@@ -3,6 +3,7 @@ import { SquirrlyError } from '../errors.ts';
 import { configBoolean, configValue, parseFlinkDurationSeconds } from '../flink/configuration.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { FlinkDeploymentObject } from '../kube/cluster.ts';
+import { flinkTooOld } from './flink-problems.ts';
 
 export const DEFAULT_REST_PORT = 8081;
 export const DEFAULT_DURATION_MAX = 300;
@@ -57,9 +58,7 @@ export function checkDeployment(obj: FlinkDeploymentObject, name: string, namesp
 
   const version = parseFlinkVersion(flinkVersion);
   if (version && !supportsProfiler(version)) {
-    throw new SquirrlyError(`${name} runs Flink ${flinkVersion}; the profiler REST API needs Flink 1.19 or newer`, {
-      hint: 'upgrade the deployment to Flink 1.19+ (spec.flinkVersion v1_19 or later and a matching image)',
-    });
+    throw flinkTooOld(name, version.text);
   }
 
   if (configBoolean(conf, 'rest.profiling.enabled') !== true) {

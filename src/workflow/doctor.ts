@@ -3,8 +3,6 @@
 import { selectProvider } from '../analysis/select-provider.ts';
 import { SquirrlyError } from '../errors.ts';
 import { configBoolean } from '../flink/configuration.ts';
-import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
-import type { DashboardConfig, ProfilingInfoList } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
@@ -12,7 +10,9 @@ import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } f
 import { findFlinkPods } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import type { CheckStatus, Emit } from './events.ts';
-import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
+import { flinkTooOld } from './flink-problems.ts';
+import { openFlinkSession, type FlinkSession } from './flink-session.ts';
+import type { RestVia } from './rest-transport.ts';
 
 export type { CheckStatus };
 
@@ -179,50 +179,28 @@ function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
   const version = parseFlinkVersion(facts.flinkVersion);
   if (!version) return add('flink-version', 'Flink version', 'warn', 'the Flink version is not reported (status.clusterInfo, spec.flinkVersion); the profiler needs 1.19+');
   if (!supportsProfiler(version)) {
-    return add('flink-version', 'Flink version', 'fail', `${facts.name} runs Flink ${version.text}; the profiler REST API needs Flink 1.19 or newer`, 'upgrade the deployment to Flink 1.19+ (spec.flinkVersion v1_19 or later and a matching image)');
+    const problem = flinkTooOld(facts.name, version.text);
+    return add('flink-version', 'Flink version', 'fail', problem.message, problem.hint);
   }
   return add('flink-version', 'Flink version', 'pass', `${version.text} (the profiler needs 1.19+)`);
 }
 
 async function restChecks(cluster: Cluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward'): Promise<void> {
-  const { name, namespace, restPort } = facts;
-  let pod: string;
+  let session: FlinkSession;
   try {
-    pod = (await findFlinkPods(cluster, name)).jobManager.name;
+    const pod = (await findFlinkPods(cluster, facts.name)).jobManager.name;
+    session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pod, attempts: 1 });
   } catch (err) {
     add('rest', 'Flink REST', 'fail', messageOf(err), hintOf(err));
     return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
   }
-  let tunnel: RestTransport;
   try {
-    tunnel = await openRestTransport(cluster, facts, via, pod);
-  } catch (err) {
-    add('rest', 'Flink REST', 'fail', via === 'proxy' ? `cannot use the service proxy to ${name}-rest: ${messageOf(err)}` : `cannot open a port-forward to ${pod}:${restPort}: ${messageOf(err)}`, hintOf(err));
-    return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
-  }
-  try {
-    const client = new FlinkRestClient(tunnel.baseUrl, { timeoutMs: cluster.timeoutMs, attempts: 1 });
-    try {
-      const config = await client.get<DashboardConfig>('/config');
-      add('rest', 'Flink REST', 'pass', `reachable through ${tunnel.route} (Flink ${config['flink-version'] ?? '?'})`);
-    } catch (err) {
-      const problem = await tunnel.diagnose();
-      add('rest', 'Flink REST', 'fail', `no answer through ${tunnel.route.replace(/^a /, 'the ')}: ${problem?.message ?? tunnel.lastError() ?? messageOf(err)}`, problem?.hint ?? `check rest.port (${restPort}) and the JobManager: kubectl logs -n ${namespace} ${pod}`);
-      return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
-    }
+    add('rest', 'Flink REST', 'pass', `reachable through ${session.transport.route} (Flink ${session.flinkVersion ?? '?'})`);
     if (!profilerExpected) return void add('profiler-routes', 'profiler routes', 'skip', 'needs Flink 1.19+ with rest.profiling.enabled');
-    try {
-      const list = await client.get<ProfilingInfoList>('/jobmanager/profiler');
-      add('profiler-routes', 'profiler routes', 'pass', `present (${list.profilingList?.length ?? 0} run(s) in the JobManager's history)`);
-    } catch (err) {
-      if (err instanceof FlinkRestError && err.status === 404) {
-        add('profiler-routes', 'profiler routes', 'fail', 'GET /jobmanager/profiler is 404: rest.profiling.enabled is set but not in effect', `restart the JobManager so it reads the setting (kubectl delete pod -n ${namespace} ${pod}), or re-apply: ${enableProfilingPatch(name, namespace)}`);
-      } else {
-        add('profiler-routes', 'profiler routes', 'fail', messageOf(err), hintOf(err));
-      }
-    }
+    if (session.profilerProblem) return void add('profiler-routes', 'profiler routes', 'fail', session.profilerProblem.message, session.profilerProblem.hint);
+    add('profiler-routes', 'profiler routes', 'pass', `present (${session.jobManagerRuns?.length ?? 0} run(s) in the JobManager's history)`);
   } finally {
-    await tunnel.close();
+    await session.close();
   }
 }
 

@@ -1,30 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SquirrlyError } from '../../../src/errors.ts';
-import { mapTaskManagersToPods } from '../../../src/flink/taskmanager-pods.ts';
-import { matchRun } from '../../../src/workflow/profile.ts';
 import { planTargets } from '../../../src/workflow/targets.ts';
-
-describe('mapTaskManagersToPods', () => {
-  it('maps native ids by pod name and standalone ids by IP (from the id or the RPC path)', () => {
-    const mapped = mapTaskManagersToPods(
-      [
-        { id: 'job-taskmanager-1-1' },
-        { id: '10.0.0.7:6122-3fa2b1' },
-        { id: 'custom-id', path: 'pekko.tcp://flink@10.0.0.8:6122/user/rpc/taskmanager_0' },
-        { id: 'ghost' },
-        {},
-      ],
-      [{ name: 'job-taskmanager-1-1', ip: '10.0.0.5' }, { name: 'job-tm-a', ip: '10.0.0.7' }, { name: 'job-tm-b', ip: '10.0.0.8' }],
-    );
-    assert.deepEqual(mapped, [
-      { id: 'job-taskmanager-1-1', pod: 'job-taskmanager-1-1' },
-      { id: '10.0.0.7:6122-3fa2b1', pod: 'job-tm-a' },
-      { id: 'custom-id', pod: 'job-tm-b' },
-      { id: 'ghost' },
-    ]);
-  });
-});
 
 describe('planTargets', () => {
   const tms = [{ id: 'tm-1', pod: 'tm-1' }, { id: '10.0.0.7:6122-ab', pod: 'job-tm-a' }];
@@ -44,17 +21,5 @@ describe('planTargets', () => {
       assert.match(err.hint ?? '', /tm-1, 10\.0\.0\.7:6122-ab \(pod job-tm-a\)/);
       return err.exitCode === 2;
     });
-  });
-});
-
-describe('matchRun', () => {
-  it('finds this run by trigger time, not just the newest entry', () => {
-    const ours = { status: 'RUNNING', mode: 'ITIMER', triggerTime: 1000 };
-    const list = [
-      { status: 'RUNNING', mode: 'WALL', triggerTime: 2000 },
-      { status: 'FINISHED', mode: 'ITIMER', triggerTime: 1000, outputFile: 'x.html' },
-    ];
-    assert.equal(matchRun(list, ours)?.outputFile, 'x.html');
-    assert.equal(matchRun([{ status: 'FINISHED', mode: 'ITIMER', triggerTime: 999 }], ours), undefined);
   });
 });

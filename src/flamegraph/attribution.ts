@@ -53,7 +53,8 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
   const signalMatcher = new SignalMatcher();
   const flagsByKey = new Int16Array(names.length * 8).fill(-1);
   const operatorById = new Map<number, string | null>();
-  const siteSignalsById = new Map<number, number[]>();
+  /** per name id: bit s set when the name matches SITE_SIGNALS[s]; -1 until computed */
+  const signalMaskById = new Int32Array(names.length).fill(-1);
   const signalIndex = new Map<SignalId, number>(SITE_SIGNALS.map((id, index) => [id, index]));
   const signalCount = SITE_SIGNALS.length;
   const width = maxDepth + 1;
@@ -67,8 +68,10 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
   const signalAt = new Int32Array(width * signalCount);
   const belowAt = new Int32Array(width * signalCount);
   const chains = new ChainTable();
-  const groups = new Map<string, Group>();
-  const functions = new Map<string, { fn: number; chain: number; samples: number }>();
+  // keyed by a numeric hash of the group's fields (no string per stack); equal hashes are told apart by the fields
+  const groups = new Map<number, Group[]>();
+  const functions = new Map<number, { fn: number; chain: number; samples: number }>();
+  const kindIndex = new Map<SiteKind, number>([['self', 0], ...SITE_SIGNALS.map((signal, index): [SiteKind, number] => [signal, index + 1])]);
   // ALLOC and LOCK leaves are the allocated or locked class: the code is the frame above it.
   const leafIsClass = mode === 'ALLOC' || mode === 'LOCK';
 
@@ -99,16 +102,17 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
     }
     return kind;
   };
-  const signalsOf = (id: number): number[] => {
-    let found = siteSignalsById.get(id);
-    if (found === undefined) {
-      found = signalMatcher
-        .of(names[id]!)
-        .map((signal) => signalIndex.get(signal))
-        .filter((index): index is number => index !== undefined);
-      siteSignalsById.set(id, found);
+  const signalMaskOf = (id: number): number => {
+    let mask = signalMaskById[id]!;
+    if (mask < 0) {
+      mask = 0;
+      for (const signal of signalMatcher.of(names[id]!)) {
+        const index = signalIndex.get(signal);
+        if (index !== undefined) mask |= 1 << index;
+      }
+      signalMaskById[id] = mask;
     }
-    return found;
+    return mask;
   };
   const nameAt = (depth: number): number => (depth > 0 ? nameId[path[depth]!]! : -1);
 
@@ -121,12 +125,14 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
     const caller = nameAt(fields.caller);
     const below = nameAt(fields.below);
     const chain = chainAt[hotDepth]!;
-    const key = `${kind}|${hot}|${caller}|${user}|${fn}|${blame}|${below}|${chain}|${task ? 1 : 0}`;
+    const key = hashOf(kindIndex.get(kind)!, hot, caller, user, fn, blame, below, chain, task ? 1 : 0);
     const rowSelf = self[row]!;
-    let group = groups.get(key);
+    let bucket = groups.get(key);
+    if (bucket === undefined) groups.set(key, (bucket = []));
+    let group = bucket.find((g) => g.kind === kind && g.hot === hot && g.caller === caller && g.user === user && g.fn === fn && g.blame === blame && g.below === below && g.chain === chain && g.task === task);
     if (group === undefined) {
       group = { kind, hot, caller, user, fn, blame, below, chain, task, samples: 0, row, rowSelf, hotDepth, taskDepth: taskAt[depth]! };
-      groups.set(key, group);
+      bucket.push(group);
     }
     group.samples += rowSelf;
     if (rowSelf > group.rowSelf) {
@@ -162,12 +168,12 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
     chainAt[d] = operator === null ? chainAt[d - 1]! : chains.child(chainAt[d - 1]!, operator);
     // the function of an operator is the first user frame under it (reset at each operator)
     functionAt[d] = operator !== null ? -1 : functionAt[d - 1]! >= 0 ? functionAt[d - 1]! : user ? d : -1;
-    const matched = signalsOf(id);
+    const mask = signalMaskOf(id);
     const here = d * signalCount;
     const above = here - signalCount;
     for (let s = 0; s < signalCount; s++) {
       const outer = signalAt[above + s]!;
-      const isSignal = matched.includes(s);
+      const isSignal = ((mask >>> s) & 1) === 1;
       signalAt[here + s] = outer >= 0 ? outer : isSignal ? d : -1;
       const below = belowAt[above + s]!;
       belowAt[here + s] = below >= 0 ? below : outer >= 0 && !isSignal && (flags & NAMED) !== 0 ? d : -1;
@@ -187,7 +193,8 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
       if (fnDepth > 0) {
         const fn = nameId[path[fnDepth]!]!;
         const chain = chainAt[fnDepth]!;
-        const key = `${fn}|${chain}`;
+        // chain ids stay far below 2^20 (one per distinct operator chain), name ids below 2^32
+        const key = fn * 1048576 + chain;
         const seen = functions.get(key);
         if (seen === undefined) functions.set(key, { fn, chain, samples: rowSelf });
         else seen.samples += rowSelf;
@@ -196,12 +203,23 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
     depth++;
   }
 
-  const sites = keptGroups([...groups.values()]).map((group) => toSite(group, table, chains, flagsOf));
+  const sites = keptGroups([...groups.values()].flat()).map((group) => toSite(group, table, chains, flagsOf));
   const functionCosts: FunctionCost[] = [...functions.values()]
     .sort((a, b) => b.samples - a.samples || a.fn - b.fn)
     .slice(0, FUNCTION_COUNT)
     .map(({ fn, chain, samples }) => withOperator({ function: names[fn]!, samples }, chains.ref(chain)));
   return { sites, functions: functionCosts };
+}
+
+/** A 53-bit hash of a group's fields (small non-negative integers or -1): two 32-bit multiplicative lanes. */
+function hashOf(kind: number, hot: number, caller: number, user: number, fn: number, blame: number, below: number, chain: number, task: number): number {
+  let a = Math.imul(kind + 1, 0x01000193) ^ 0x811c9dc5;
+  let b = Math.imul(task + 3, 0x5bd1e995);
+  for (const value of [hot, caller, user, fn, blame, below, chain]) {
+    a = Math.imul(a ^ (value + 1), 0x01000193);
+    b = Math.imul(b ^ (value + 7), 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 2097152 + ((b >>> 0) & 0x1fffff);
 }
 
 function withOperator<T extends object>(value: T, operator: OperatorRef | undefined): T & { operator?: OperatorRef } {

@@ -6,6 +6,8 @@ import type { AnalysisInput, AnalysisResult } from '../../src/analysis/provider.
 import { chatTokens, tokenCounter } from '../../src/analysis/tokenizer.ts';
 import { InterruptedError, SquirrlyError } from '../../src/errors.ts';
 import { startOpenAIServer, type OpenAIServer } from '../support/openai-server.ts';
+import { builtinFindings } from '../../src/analysis/builtin.ts';
+import { chained, idleTask, job, PKG, profile, SOURCE, vertex } from '../unit/analysis/flink-stacks.ts';
 import { sampleFindings, smallSummary } from '../unit/analysis/sample-summaries.ts';
 
 const KEY = 'sk-squirrly-test-9f8e7d6c5b4a3210';
@@ -86,6 +88,32 @@ describe('openai provider against a local server', () => {
     assert.equal(chunks.join(''), expected);
     assert.ok(chunks.length > 1, 'still streamed in pieces');
     assert.equal(result.markdown, expected);
+  });
+
+  it('sends the attributed findings and the job metrics, redacted when asked', async () => {
+    const stacks = [
+      { frames: [...SOURCE, ...chained('StreamFilter'), `${PKG}/RegexPerRecord$ValidEmail.filter`, 'java/lang/String.matches', 'java/util/regex/Pattern.matches', 'java/util/regex/Pattern.compile'], samples: 600 },
+      { frames: idleTask, samples: 400 },
+    ];
+    const summaries = [profile(stacks, 'ITIMER', { durationSeconds: 10 })];
+    const jobMetrics = job([vertex('v1', 'Source: emails -> ValidEmail -> discard: Writer', [{ busyMsPerSecond: 900 }])]);
+    const attributed: AnalysisInput = { summaries, jobMetrics, findings: builtinFindings({ summaries, jobMetrics }) };
+    for (const redact of [false, true]) {
+      server.script = [{ kind: 'stream', pieces: ['ok'] }];
+      const before = server.requests.length;
+      const provider = new OpenAIProvider({ apiKey: KEY, baseUrl: server.baseUrl, maxRetries: 0, timeoutMs: 5000, redact });
+      await provider.analyze(attributed, () => undefined);
+      const user = server.requests[before]?.body?.messages?.[1]?.content ?? '';
+      assert.match(user, /Operator: ValidEmail \(vertex Source: emails -> ValidEmail -> discard: Writer\)/);
+      assert.match(user, /### Flink job metrics over the profiling window/);
+      assert.match(user, /Attributed hot spots/);
+      if (redact) {
+        assert.doesNotMatch(user, /squirrly|RegexPerRecord/);
+        assert.match(user, /User function: app\.pkg1\.Class1\.filter/);
+      } else {
+        assert.match(user, /User function: squirrly\.e2e\.diagnosis\.RegexPerRecord\$ValidEmail\.filter\. Hot frame: java\.util\.regex\.Pattern\.matches/);
+      }
+    }
   });
 
   it('a rejected key is a clear error without the key, and is not retried', async () => {

@@ -43,10 +43,15 @@ const isChainCopy = (site: CostSite): boolean => /CopyingChainingOutput\./.test(
 /** allocations made inside a serializer's copy: Flink's, whatever user function emitted the record */
 const isCopyAllocation = (site: CostSite): boolean => /Serializer\.copy$/.test(dotted(site.blame ?? ''));
 
+/** below a tenth of the medium rate a share says nothing at all; up to the medium rate it is a low finding */
+const LOW_RATE_FRACTION = 0.1;
+
 function severityOf(share: number, rate: number, shareBand: Band, rateBand: Band): ScoredFinding['severity'] | undefined {
   const byShare = bandSeverity(share, shareBand);
-  return milder(byShare, bandSeverity(rate, rateBand)) ?? (byShare !== undefined ? 'low' : undefined);
+  return milder(byShare, bandSeverity(rate, rateBand)) ?? (byShare !== undefined && rate >= rateBand.medium * LOW_RATE_FRACTION ? 'low' : undefined);
 }
+
+const SMALL = 'at this rate it costs little: worth knowing, not what limits the job';
 
 export function allocationFindings(ctx: RuleContext): ScoredFinding[] {
   const { summary } = ctx;
@@ -116,7 +121,11 @@ export function allocationFindings(ctx: RuleContext): ScoredFinding[] {
       });
     }
   }
-  return findings;
+  return noteSmall(findings);
+}
+
+function noteSmall(findings: ScoredFinding[]): ScoredFinding[] {
+  return findings.map((finding) => (finding.severity === 'low' ? { ...finding, evidence: [...finding.evidence, SMALL] } : finding));
 }
 
 export function lockFindings(ctx: RuleContext): ScoredFinding[] {
@@ -152,7 +161,7 @@ export function lockFindings(ctx: RuleContext): ScoredFinding[] {
       `Threads wait for ${lockClass}${waiter ? ` in ${shortFrame(waiter)}` : ''}. Contention inside Flink's buffer pools or mailbox usually follows from back pressure; ` +
       `inside a client library, use one client per parallel instance or Async I/O.`;
   }
-  return [
+  return noteSmall([
     {
       id: 'lock-contention',
       severity,
@@ -167,5 +176,5 @@ export function lockFindings(ctx: RuleContext): ScoredFinding[] {
       attribution,
       score: share / 100,
     },
-  ];
+  ]);
 }

@@ -94,14 +94,32 @@ export function costText(ctx: RuleContext, samples: number): string {
   return ctx.summary.mode === 'WALL' ? `${formatRate(ms, 'ms')} of thread time per second` : describeCpu(ms);
 }
 
-/** One evidence line for a site: its samples and cost, then the code from the user function to the hot frame. */
-export function siteEvidence(ctx: RuleContext, site: CostSite): string {
+/** The code of a site as shown in evidence: user function → nearest user frame → caller → hot frame, in operator X. */
+function siteText(ctx: RuleContext, site: CostSite): string {
   const { attribution } = attributeSite(ctx, site);
   const frames = [attribution.userFunction, attribution.userFrame, site.caller ? dotted(site.caller) : undefined, attribution.hotFrame];
   const chain = frames.filter((frame, index): frame is string => frame !== undefined && frames.indexOf(frame) === index);
-  const share = ctx.summary.totalSamples === 0 ? 0 : (site.samples / ctx.summary.totalSamples) * 100;
   const op = attribution.operator ? ` in operator ${attribution.operator}` : site.task ? '' : ' (not on a task thread)';
-  return `${site.samples} samples (${formatPercent(share)}, ${costText(ctx, site.samples)}): ${chain.join(' → ')}${op}`;
+  return `${chain.join(' → ')}${op}`;
+}
+
+/**
+ * Evidence lines for the hottest sites: samples and cost, then the code from the user function to the
+ * hot frame. Sites that read the same (they differ only in frames not shown) are summed into one line.
+ */
+export function sitesEvidence(ctx: RuleContext, sites: CostSite[], count: number): string[] {
+  const byText = new Map<string, number>();
+  for (const site of sites) {
+    const text = siteText(ctx, site);
+    byText.set(text, (byText.get(text) ?? 0) + site.samples);
+  }
+  return [...byText]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([text, samples]) => {
+      const share = ctx.summary.totalSamples === 0 ? 0 : (samples / ctx.summary.totalSamples) * 100;
+      return `${samples} samples (${formatPercent(share)}, ${costText(ctx, samples)}): ${text}`;
+    });
 }
 
 export function pathEvidence(attribution: FindingAttribution): string[] {

@@ -16,7 +16,7 @@ import {
   pathEvidence,
   type RuleContext,
   type ScoredFinding,
-  siteEvidence,
+  sitesEvidence,
   sitesOf,
   where,
 } from './context.ts';
@@ -41,6 +41,9 @@ export const CPU_THRESHOLDS = {
     rocksdb: { medium: 80, high: 250 },
   },
 } as const satisfies { share: Record<string, Band>; cost: Record<string, Band> };
+
+/** below a tenth of the medium cost a share says nothing at all; up to the medium cost it is a low finding */
+const LOW_COST_FRACTION = 0.1;
 
 type CodeSignal = keyof typeof CPU_THRESHOLDS.share;
 
@@ -123,25 +126,30 @@ function jsonAdvice(ctx: RuleContext, lead: CostSite): string {
   );
 }
 
-const READ = /State\.(?:value|get|contains|iterator|entries|keys|values|isEmpty)$|RocksDB\.get$|multiGet/;
+const READ = /State\.(?:value|get|contains|iterator|entries|keys|values|isEmpty)$|RocksDB\.(?:get|multiGet\w*)$/;
 
-function rocksdbAdvice(ctx: RuleContext, lead: CostSite, sites: CostSite[]): string {
-  const { attribution } = attributeSite(ctx, lead);
-  const user = lead.userFrame;
-  const mine = sites.filter((site) => site.userFrame === user);
-  const reads = mine.filter((site) => READ.test(dotted(site.caller ?? site.hotFrame)) || READ.test(dotted(site.hotFrame)));
-  const readCalls = [...new Set(reads.map((site) => shortFrame(site.caller ?? site.hotFrame)))];
-  const readSamples = reads.reduce((sum, site) => sum + site.samples, 0);
+function rocksdbAdvice(_ctx: RuleContext, lead: CostSite, sites: CostSite[]): string {
+  const user = lead.function ?? lead.userFrame;
+  const mine = sites.filter((site) => (site.function ?? site.userFrame) === user);
+  const isRead = (site: CostSite): boolean => READ.test(dotted(site.caller ?? '')) || READ.test(dotted(site.hotFrame));
+  const calls = new Map<string, number>();
+  for (const site of mine) {
+    const call = `${shortFrame(site.caller ?? site.hotFrame)} → ${shortFrame(site.hotFrame)}`;
+    calls.set(call, (calls.get(call) ?? 0) + site.samples);
+  }
+  const readSamples = mine.filter(isRead).reduce((sum, site) => sum + site.samples, 0);
   const writeSamples = mine.reduce((sum, site) => sum + site.samples, 0) - readSamples;
-  const manyReads = readCalls.length > 1 || (writeSamples > 0 && readSamples >= 1.5 * writeSamples);
-  const first = manyReads
-    ? `${fn(user)} reads keyed state more than once per record (${readCalls.join(', ')}: ${readSamples} read samples against ${writeSamples} write samples). ` +
-      `Read each state once per record and keep the values in locals, or merge states that are always read together into one ValueState of a small POJO, so each record costs one RocksDB get. `
-    : `${fn(user)} spends this in RocksDB state access (${shortFrame(attribution.hotFrame)}). `;
+  const listed = [...calls].sort((a, b) => b[1] - a[1]).map(([call, samples]) => `${call} ${samples}`).join(', ');
+  const both = readSamples > 0 && writeSamples > 0;
   return (
-    first +
-    `Every access crosses JNI and (de)serializes the value: use cheap serializers for keys and values, bound state with TTL, ` +
-    `give RocksDB more memory (\`taskmanager.memory.managed.fraction\`, \`state.backend.rocksdb.memory.managed: true\`), and if the state fits in the heap, the HashMap state backend avoids JNI entirely.`
+    `${fn(user)} spends this in keyed-state access on RocksDB (${listed}; ${readSamples} samples reading, ${writeSamples} writing). ` +
+    `Every value()/get() is a JNI get plus deserialization and every update()/put() a JNI put plus serialization, per state and per record. ` +
+    (both
+      ? `Read each state once per record and keep the value in a local; if the function reads and updates several states for every record (such as two ValueStates always used together), ` +
+        `keep them in one ValueState of a small POJO so a record costs one get and one put. `
+      : '') +
+    `Use cheap serializers for keys and values, bound state with TTL, give RocksDB more memory (\`taskmanager.memory.managed.fraction\`, \`state.backend.rocksdb.memory.managed: true\`), ` +
+    `and if the state fits in the heap, the HashMap state backend avoids JNI entirely.`
   );
 }
 
@@ -163,7 +171,7 @@ function codeFinding(ctx: RuleContext, rule: CodeRule): ScoredFinding | undefine
   const byShare = bandSeverity(share.percent, CPU_THRESHOLDS.share[rule.signal]);
   const byCost = bandSeverity(ms, CPU_THRESHOLDS.cost[rule.signal]);
   // A share past its band but a small absolute cost is worth a line, not an alarm.
-  const severity = milder(byShare, byCost) ?? (byShare !== undefined ? 'low' : undefined);
+  const severity = milder(byShare, byCost) ?? (byShare !== undefined && ms >= CPU_THRESHOLDS.cost[rule.signal].medium * LOW_COST_FRACTION ? 'low' : undefined);
   if (severity === undefined) return undefined;
   const sites = sitesOf(summary, rule.signal as SignalId);
   const lead = leadSite(sites);
@@ -171,7 +179,7 @@ function codeFinding(ctx: RuleContext, rule: CodeRule): ScoredFinding | undefine
   const title = `${rule.what}: ${formatPercent(share.percent)} of samples${attributed ? ` in ${where(attributed.attribution)}` : ''}`;
   const evidence = [
     `${samples} of ${summary.totalSamples} samples pass through these frames: ${costText(ctx, samples)} over ${Math.round(ctx.clock.seconds)} s (${ctx.clock.source})`,
-    ...sites.slice(0, 3).map((site) => siteEvidence(ctx, site)),
+    ...sitesEvidence(ctx, sites, 3),
     ...(attributed ? pathEvidence(attributed.attribution) : []),
   ];
   if (severity === 'low') evidence.push('the absolute cost is small, so this is not what limits the job');

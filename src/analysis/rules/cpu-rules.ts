@@ -1,7 +1,7 @@
 // CPU rules (CPU and ITIMER profiles): known costly patterns — Kryo fallback, regular expressions,
 // logging, exceptions, JSON, RocksDB — judged by their share AND their absolute CPU per second, and
 // explained with the code that asks for them.
-import { classOf, dotted, shortFrame } from '../../flamegraph/frame-kinds.ts';
+import { classOf, dotted, isUserFrame, shortFrame } from '../../flamegraph/frame-kinds.ts';
 import type { CostSite, SignalId } from '../../flamegraph/types.ts';
 import { threadMsPerSecond } from '../rates.ts';
 import {
@@ -56,10 +56,22 @@ interface CodeRule {
 
 const fn = (frame: string | undefined): string => (frame ? shortFrame(frame) : 'the function');
 
-function kryoAdvice(ctx: RuleContext, lead: CostSite): string {
+/** The class Kryo builds an instance of (a constructor or user code right below Kryo), if a site shows one. */
+function kryoClass(sites: CostSite[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const site of sites) {
+    const below = site.below ? dotted(site.below) : undefined;
+    if (below === undefined || /^(?:com\.esotericsoftware|org\.apache\.flink|java\.lang\.Object\.)/.test(below)) continue;
+    if (!/\.<init>$/.test(below) && !isUserFrame(site.below!, 'jit')) continue;
+    counts.set(classOf(below), (counts.get(classOf(below)) ?? 0) + site.samples);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function kryoAdvice(ctx: RuleContext, lead: CostSite, sites: CostSite[]): string {
   const { attribution } = attributeSite(ctx, lead);
   const underPojo = /PojoSerializer\./.test(dotted(lead.caller ?? '')) || lead.path.some((frame) => /PojoSerializer\.(?:serialize|deserialize|copy)$/.test(dotted(frame)));
-  const fieldClass = lead.below && !/^(?:com\.esotericsoftware|org\.apache\.flink)\./.test(dotted(lead.below)) ? classOf(lead.below) : undefined;
+  const fieldClass = kryoClass(sites);
   const record = `the records ${where(attribution)} emits`;
   if (underPojo) {
     return (

@@ -69,7 +69,7 @@ describe('builtin rules: attribution', () => {
   it('says "declare the field\'s type" for Kryo inside the POJO serializer, "make it a POJO" for a generic record', () => {
     const emit = [...SOURCE, ...chained('StreamFlatMap'), `${PKG}/KryoPojoField$Enrich.flatMap`, `${PKG.replace(/[^/]+\/[^/]+\/[^/]+$/, 'org/apache/flink/streaming')}/api/operators/TimestampedCollector.collect`, 'org/apache/flink/streaming/runtime/io/RecordWriterOutput.collect'];
     const field: Stack[] = [
-      { frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.serialize', 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize', 'com/esotericsoftware/kryo/Kryo.writeClassAndObject', 'com/esotericsoftware/kryo/serializers/CollectionSerializer.write', 'java/util/ArrayList$Itr.next'], samples: 400 },
+      { frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.serialize', 'org/apache/flink/api/java/typeutils/runtime/kryo/KryoSerializer.serialize', 'com/esotericsoftware/kryo/Kryo.writeClassAndObject', 'com/esotericsoftware/kryo/serializers/CollectionSerializer.read', 'java/util/ArrayList.<init>'], samples: 400 },
       { frames: [...emit, 'org/apache/flink/api/java/typeutils/runtime/PojoSerializer.serialize', 'org/apache/flink/api/common/typeutils/base/StringSerializer.serialize'], samples: 100 },
       { frames: idleTask, samples: 500 },
     ];

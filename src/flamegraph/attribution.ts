@@ -226,9 +226,14 @@ function withOperator<T extends object>(value: T, operator: OperatorRef | undefi
   return operator === undefined ? value : { ...value, operator };
 }
 
-/** The hottest groups per kind, hottest first within a kind. */
+/**
+ * The hottest groups per kind, hottest first within a kind. For signals, sites on a task thread under
+ * user code come first: idle pool threads parked by the hundred must not crowd out the one call a
+ * function makes per record.
+ */
 function keptGroups(groups: Group[]): Group[] {
-  groups.sort((a, b) => b.samples - a.samples || a.row - b.row);
+  const attributable = (group: Group): number => (group.kind !== 'self' && group.task && group.user >= 0 ? 1 : 0);
+  groups.sort((a, b) => attributable(b) - attributable(a) || b.samples - a.samples || a.row - b.row);
   const perKind = new Map<SiteKind, number>();
   return groups.filter((group) => {
     const kept = perKind.get(group.kind) ?? 0;

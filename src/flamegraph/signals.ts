@@ -19,8 +19,8 @@ const SIGNAL_PATTERNS: ReadonlyArray<[SignalId, RegExp]> = [
   ['gc', /^(?:G1|GC|PS|Parallel|Shenandoah|Z[A-Z]\w*::|CollectedHeap|GangWorker|WorkerThread::run|ConcurrentGCThread|ConcurrentMark|VM_G1|VM_GC|VM_Collect|MemAllocator::allocate_inside_tlab_slow)|^\[GC_active\]/],
   ['jit', /^(?:CompileBroker::|C2Compiler::|Compilation::|CompilationPolicy::|Compiler::compile)/],
   // Flink task threads, and where they block: an empty mailbox (no input) or full output buffers.
-  // Calls that block the calling thread: sleeps, socket and HTTP reads, JDBC, waiting on futures.
-  ['blocking', /^java\.lang\.Thread\.(?:sleep|sleep0|sleepNanos|sleepNanos0)$|^java\.net\.(?:SocketInputStream\.read|Socket\$SocketInputStream\.read|http\.HttpClient\.send|URLConnection\.getInputStream)|^sun\.nio\.ch\.(?:NioSocketImpl\.read|SocketChannelImpl\.read)|^sun\.net\.www\.protocol\.https?\.\w+\.getInputStream|^jdk\.internal\.net\.http\.HttpClient\w*\.send$|^java\.sql\.|^java\.util\.concurrent\.(?:CompletableFuture\.(?:get|join)|FutureTask\.get)$/],
+  // Calls that block the calling thread: sleeps, socket and HTTP reads, JDBC, waiting on futures, locks and queues.
+  ['blocking', /^java\.lang\.Thread\.(?:sleep|sleep0|sleepNanos|sleepNanos0)$|^java\.net\.(?:SocketInputStream\.read|Socket\$SocketInputStream\.read|http\.HttpClient\.send|URLConnection\.getInputStream)|^sun\.nio\.ch\.(?:NioSocketImpl\.read|SocketChannelImpl\.read)|^sun\.net\.www\.protocol\.https?\.\w+\.getInputStream|^jdk\.internal\.net\.http\.HttpClient\w*\.send$|^java\.sql\.|^java\.util\.concurrent\.(?:CompletableFuture\.(?:get|join)|FutureTask\.get|locks\.LockSupport\.park\w*|\w*BlockingQueue\.(?:take|put))$|^java\.lang\.Object\.wait\d?$/],
   ['task-thread', /^org\.apache\.flink\.runtime\.taskmanager\.Task\.run$/],
   ['task-idle', /^org\.apache\.flink\.streaming\.runtime\.tasks\.mailbox\.TaskMailboxImpl\.take$/],
   ['backpressure', /^org\.apache\.flink\.runtime\.io\.network\.buffer\.LocalBufferPool\.(?:requestMemorySegmentBlocking|requestBufferBuilderBlocking|toBufferBuilder)$|\.RecordWriter\.emit.*\.requestNewBufferBuilder/],

@@ -25,13 +25,17 @@ function blockingKind(frame: string): string {
   if (/^java\.sql\.|postgresql|mysql/.test(name)) return 'waits for a JDBC call';
   if (/http|URLConnection/i.test(name)) return 'waits for an HTTP call';
   if (/Socket|nio\.ch/.test(name)) return 'waits for a socket read';
+  if (/LockSupport\.park|Object\.wait/.test(name)) return 'waits for a lock or condition';
+  if (/BlockingQueue/.test(name)) return 'waits on a blocking queue';
   return 'waits for a future';
 }
 
 export function blockingFindings(ctx: RuleContext): ScoredFinding[] {
   const { summary } = ctx;
   if (summary.mode !== 'WALL') return [];
-  const sites = sitesOf(summary, 'blocking').filter((site) => site.task && site.userFrame !== undefined);
+  // Called by user code (or a library it calls), not by Flink: a record writer waiting for a buffer under
+  // a function's collect() is back pressure, not the function's own call.
+  const sites = sitesOf(summary, 'blocking').filter((site) => site.task && site.userFrame !== undefined && !dotted(site.caller ?? '').startsWith('org.apache.flink.'));
   const byFunction = new Map<string, CostSite[]>();
   for (const site of sites) byFunction.set(site.userFrame!, [...(byFunction.get(site.userFrame!) ?? []), site]);
   const findings: ScoredFinding[] = [];

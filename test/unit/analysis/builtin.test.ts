@@ -175,6 +175,13 @@ describe('builtin rules: wall clock and job metrics', () => {
     assert.ok(!ids(findings).includes('task-threads-idle'));
   });
 
+  it('does not blame a function for waiting on an output buffer inside collect(): that is back pressure', () => {
+    const waiting = [...SOURCE, ...chained('StreamFlatMap'), `${PKG}/Split.flatMap`, 'org/apache/flink/streaming/api/operators/TimestampedCollector.collect', 'org/apache/flink/runtime/io/network/buffer/LocalBufferPool.requestMemorySegmentBlocking', 'java/util/concurrent/CompletableFuture.get', 'jdk/internal/misc/Unsafe.park'];
+    const findings = builtinFindings({ summaries: [profile([{ frames: waiting, samples: 190 }, { frames: idleTask, samples: 10 }], 'WALL', { durationSeconds: 10 })] });
+    assert.ok(!ids(findings).includes('blocking-call'), ids(findings).join(', '));
+    assert.equal(only(findings, 'backpressure').severity, 'medium');
+  });
+
   it('reads idle task threads without back pressure as a job that keeps up (info)', () => {
     const stacks: Stack[] = [{ frames: idleTask, samples: 180 }, { frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/HealthyJob$ParseReading.flatMap`], samples: 20 }];
     const findings = builtinFindings({ summaries: [profile(stacks, 'WALL', { durationSeconds: 10 })] });

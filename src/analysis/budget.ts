@@ -272,6 +272,28 @@ function views(summaries: ProfileSummary[], d: Detail): ProfileSummary[] {
   return d.merged ? [merged(summaries)] : summaries;
 }
 
+/** Whole-JVM totals include idle threads, GC and the JIT: shown, but labelled as no measure of skew. */
+function wholeJvmLine(comparison: ComparisonSummary): string {
+  return `Whole-JVM samples, largest / median: ${Math.round(comparison.sampleSkew * 100) / 100} (hottest: ${comparison.hottestTarget}); idle threads, GC and JIT blur this, compare functions instead`;
+}
+
+/** The hottest user functions with their samples on each target (the skew that matters: the same code, unequal work). */
+function functionComparison(summaries: ProfileSummary[], count: number): string[] {
+  if (count <= 0 || summaries.length < 2) return [];
+  const totals = new Map<string, number>();
+  for (const s of summaries) for (const fn of s.attribution?.functions ?? []) totals.set(fn.function, (totals.get(fn.function) ?? 0) + fn.samples);
+  const top = [...totals].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).slice(0, Math.min(count, 4));
+  if (top.length === 0) return [];
+  const shown = byHeat(summaries).slice(0, 8);
+  return [
+    `Samples per user function per target${shown.length < summaries.length ? ` (hottest ${shown.length} targets)` : ''}:`,
+    ...top.map(([name]) => {
+      const per = shown.map((s) => `${s.target} ${(s.attribution?.functions ?? []).filter((fn) => fn.function === name).reduce((sum, fn) => sum + fn.samples, 0)}`);
+      return `- ${name.replaceAll('/', '.')}: ${per.join(', ')}`;
+    }),
+  ];
+}
+
 export function renderSummary(summaries: ProfileSummary[], comparison: ComparisonSummary | undefined, d: Detail, job?: JobMetricsSnapshot): string {
   const text = renderProfiles(summaries, comparison, d, job);
   const metrics = jobLines(job, d.vertices);
@@ -286,7 +308,8 @@ function renderProfiles(summaries: ProfileSummary[], comparison: ComparisonSumma
       ...renderView(all, d, `### All ${summaries.length} targets merged (frames summed over targets): ${all.mode}, ${all.totalSamples} samples, max depth ${all.maxDepth}`, job),
     );
     out.push('### Comparison between targets');
-    if (comparison) out.push(`Sample skew (largest / median total samples): ${Math.round(comparison.sampleSkew * 100) / 100}; hottest: ${comparison.hottestTarget}`);
+    if (comparison) out.push(wholeJvmLine(comparison));
+    out.push(...functionComparison(summaries, d.functions));
     out.push(...targetTable(summaries, all, d.targets));
     return out.join('\n');
   }
@@ -295,7 +318,7 @@ function renderProfiles(summaries: ProfileSummary[], comparison: ComparisonSumma
   }
   if (comparison && summaries.length > 1) {
     out.push('### Comparison between targets');
-    out.push(`Sample skew (largest / median total samples): ${Math.round(comparison.sampleSkew * 100) / 100}; hottest: ${comparison.hottestTarget}`);
+    out.push(wholeJvmLine(comparison), ...functionComparison(summaries, d.functions));
     for (const t of byHeat(summaries)) {
       const c = comparison.targets.find((x) => x.target === t.target);
       if (c) out.push(`- ${c.target}: ${c.totalSamples} samples; ${categoryLine(c.categories)}`);

@@ -227,6 +227,15 @@ describe('request budget', () => {
     assert.match(req.messages[0]?.content ?? '', /name the Flink operator/);
   });
 
+  it('compares targets by user function, not by whole-JVM totals', () => {
+    const stack = (samples: number) => [{ frames: [...SOURCE, ...chained('StreamMap'), `${PKG}/KeySkew$Aggregate.processElement`], samples }, { frames: idleTask, samples: 1000 - samples }];
+    const summaries = [profile(stack(900), 'ITIMER', { target: 'tm-1', durationSeconds: 10 }), profile(stack(30), 'ITIMER', { target: 'tm-2', durationSeconds: 10 })];
+    const req = requestFor(summaries, count);
+    const user = req.messages[1]?.content ?? '';
+    assert.match(user, /Whole-JVM samples, largest \/ median: 1 \(hottest: [^)]+\); idle threads, GC and JIT blur this/);
+    assert.match(user, /- squirrly\.e2e\.diagnosis\.KeySkew\$Aggregate\.processElement: tm-1 900, tm-2 30/);
+  });
+
   it('keeps 40 TaskManagers with attribution and a 60-vertex job under budget', () => {
     const stacks = Array.from({ length: 60 }, (_, i) => ({ frames: [...SOURCE, ...chained('StreamMap'), `com/acme/stage${i}/Enrich${i}.map`, 'java/lang/String.matches', 'java/util/regex/Pattern.compile'], samples: 100 + i }));
     const summaries = Array.from({ length: 40 }, (_, t) => profile(stacks, 'ITIMER', { target: `tm-${t}`, durationSeconds: 10 }));

@@ -6,6 +6,7 @@ import { SquirrlyError } from '../../../src/errors.ts';
 import { toCollapsedLines } from '../../../src/flamegraph/collapsed.ts';
 import { parseFlameGraph } from '../../../src/flamegraph/parse.ts';
 import { summarize } from '../../../src/flamegraph/summary.ts';
+import { builtinFindings } from '../../../src/analysis/builtin.ts';
 import type { FlameGraph, FrameNode } from '../../../src/flamegraph/types.ts';
 import { seededRandom } from '../../sim/flink/seeded-random.ts';
 import { renderV2, renderV3 } from './render-html.ts';
@@ -97,7 +98,7 @@ describe('parser fuzzing', () => {
           continue;
         }
         assertConsistent(graph);
-        summarize(graph, { source: 'fuzz.html', target: 'fuzz' });
+        builtinFindings({ summaries: [summarize(graph, { source: 'fuzz.html', target: 'fuzz' })] });
         for (const line of toCollapsedLines(graph)) assert.match(line, / \d+$/);
         outcomes.parsed++;
       }

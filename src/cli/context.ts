@@ -3,7 +3,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Cluster } from '../kube/cluster.ts';
 import type { GlobalOptions } from './global-options.ts';
-import { parseRequestTimeout } from './global-options.ts';
 import type { ProgressRenderer } from './render/progress.ts';
 
 export interface CommandContext {
@@ -24,7 +23,7 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
   const { Chalk } = await import('chalk');
   const colorOn = options.color && !env.NO_COLOR && process.stderr.isTTY === true;
   const chalk = new Chalk({ level: colorOn ? 1 : 0 });
-  const requestTimeoutMs = parseRequestTimeout(options.requestTimeout);
+  const requestTimeoutMs = options.requestTimeout;
   return {
     options,
     env,

@@ -1,33 +1,30 @@
 // Flags every command takes. kubectl passes argv to plugins verbatim, so the plugin parses
 // kubectl's own flags (--kubeconfig, --context, -n, --request-timeout) itself.
-import type { Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
-import { PROGRESS_STYLES, type ProgressStyle } from './render/progress.ts';
+import { choiceOption, flagOption, textOption, type ArgsOf, type StringOption } from './options.ts';
+import { PROGRESS_STYLES } from './render/progress-styles.ts';
 
-export interface GlobalOptions {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  output: 'text' | 'json';
-  color: boolean;
-  quiet: boolean;
-  verbose: boolean;
-  requestTimeout: string;
-  progress: ProgressStyle;
-}
+const requestTimeout: StringOption<number> = {
+  kind: 'string',
+  value: 'DURATION',
+  describe: 'timeout for each request to the cluster, e.g. 30s, 2m; 0: none (default 30s)',
+  parse: (raw) => parseRequestTimeout(raw ?? '30s'),
+};
 
-export function withGlobalOptions<T>(y: Argv<T>) {
-  return y
-    .option('kubeconfig', { type: 'string', describe: 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config)', global: true })
-    .option('context', { type: 'string', describe: 'kubeconfig context to use', global: true })
-    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace (default: the context\'s, then NAMESPACE, then "default")', global: true })
-    .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'json: one document on stdout, progress on stderr', global: true })
-    .option('color', { type: 'boolean', default: true, describe: 'colored output (--no-color or NO_COLOR turn it off)', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress output', global: true })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'more detail, including stack traces of unexpected errors', global: true })
-    .option('progress', { choices: PROGRESS_STYLES, default: 'auto' as const, describe: 'progress on stderr: auto (a spinner on a terminal, else lines), plain (timestamped lines) or json (one event per line)', global: true })
-    .option('request-timeout', { type: 'string', default: '30s', describe: 'timeout for each request to the cluster, e.g. 30s, 2m', global: true });
-}
+export const GLOBAL_OPTIONS = {
+  kubeconfig: textOption({ value: 'FILE', describe: 'path to the kubeconfig file (default: KUBECONFIG, then ~/.kube/config)' }),
+  context: textOption({ value: 'NAME', describe: 'kubeconfig context to use' }),
+  namespace: textOption({ short: 'n', value: 'NAME', describe: 'namespace (default: the context\'s, then NAMESPACE, then "default")' }),
+  output: choiceOption(['text', 'json'], { short: 'o', value: 'FORMAT', default: 'text', describe: 'text, or json: one document on stdout, progress on stderr' }),
+  progress: choiceOption(PROGRESS_STYLES, { value: 'STYLE', default: 'auto', describe: 'progress on stderr: auto (a spinner on a terminal, else lines), plain (timestamped lines) or json (one event per line)' }),
+  color: flagOption({ default: true, negatable: true, describe: 'no colors (NO_COLOR does the same)' }),
+  quiet: flagOption({ short: 'q', default: false, describe: 'no progress output' }),
+  verbose: flagOption({ short: 'v', default: false, describe: 'more detail, including stack traces of unexpected errors' }),
+  requestTimeout,
+  help: flagOption({ short: 'h', default: false, describe: 'show help' }),
+};
+
+export type GlobalOptions = ArgsOf<typeof GLOBAL_OPTIONS>;
 
 /** kubectl's --request-timeout syntax: a number with s/m/h (or ms), "0" meaning no timeout. */
 export function parseRequestTimeout(text: string): number {

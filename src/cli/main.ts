@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<void> {
   let code: number;
   try {
     // `version` is what scripts and `kubectl plugin list` checks call most: answer it without
-    // loading the argument parser.
+    // loading the command definitions.
     if (argv.length === 1 && argv[0] === 'version') {
       const { VERSION } = await import('../version.ts');
       process.stdout.write(`kubectl-squirrly ${VERSION}\n`);

@@ -15,9 +15,10 @@ export function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): P
   return mode as ProfilingMode;
 }
 
-export function resolveDuration(flag: number | undefined, env: NodeJS.ProcessEnv): number {
+export function resolveDuration(flag: string | undefined, env: NodeJS.ProcessEnv): number {
   const fromEnv = env.PROFILER_DURATION;
-  const value = flag ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : 60);
+  const text = flag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined);
+  const value = text === undefined ? 60 : text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isInteger(value) || value < 1) {
     const source = flag === undefined && fromEnv !== undefined ? ' (from PROFILER_DURATION)' : '';
     throw new UsageError(`--duration must be a whole number of seconds of at least 1, got "${flag ?? fromEnv}"${source}`, 'pass e.g. --duration 30');

@@ -1,68 +1,75 @@
 // `kubectl squirrly artifacts <deployment>`: list past runs and files; download; analyse.
 import path from 'node:path';
-import { ExitCode, SquirrlyError, UsageError } from '../../errors.ts';
+import { ExitCode, SquirrlyError } from '../../errors.ts';
 import { newestPerTarget, scanProblem, type ArtifactRun } from '../../workflow/artifact-listing.ts';
-import { listArtifacts, type ArtifactsResult } from '../../workflow/artifacts.ts';
-import { parseVia } from '../../workflow/rest-transport.ts';
-import type { CommandContext } from '../context.ts';
-import { renderTable, type Column } from '../render/table.ts';
-import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
-import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
+import type { ArtifactsResult } from '../../workflow/artifacts.ts';
 import { analyse } from '../analysis.ts';
+import { defineCommand } from '../command.ts';
+import type { CommandContext } from '../context.ts';
+import { flagOption, listOption, wholeNumberOption, type StringOption } from '../options.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
-import { formatBytes } from './profile.ts';
+import { formatBytes, relativePath } from '../render/format.ts';
+import { renderTable, type Column } from '../render/table.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
-export interface ArtifactsArgs {
-  deployment?: string;
-  download?: string[];
-  latest: boolean;
-  all: boolean;
-  /** newest runs per target in the text table; 0 = all */
-  limit: number;
-  outputDir: string;
-  searchDirs?: string;
-  analyze: boolean;
-  /** --via: port-forward (default) or proxy */
-  via?: string;
-  analysisArgs: AnalysisSettings;
-}
+const limit: StringOption<number> = wholeNumberOption({
+  value: 'N',
+  default: 3,
+  min: 0,
+  hint: 'e.g. --limit 5, or --limit 0 for every run',
+  describe: 'newest runs per target in the table (default 3; 0: all; -o json always lists all)',
+});
 
-export async function runArtifacts(ctx: CommandContext, args: ArtifactsArgs): Promise<number> {
-  if (!Number.isInteger(args.limit) || args.limit < 0) throw new UsageError(`--limit must be a whole number of at least 0, got ${args.limit}`, 'e.g. --limit 5, or --limit 0 for every run');
-  const searchDirs = resolveSearchDirs(args.searchDirs, ctx.env);
-  const deployment = resolveDeploymentName(args.deployment, ctx.env);
-  const files = args.download ?? [];
-  // --analyze alone analyses the newest file of each target.
-  const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
-  const cluster = await ctx.connect();
-  const progress = await ctx.progress();
-  let result: ArtifactsResult;
-  try {
-    result = await listArtifacts(
-      cluster,
-      { deployment: deployment ?? '', searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: parseVia(args.via), signal: ctx.signal },
-      (event) => progress.emit(event),
-    );
-  } finally {
-    progress.stop();
-  }
-  if (!result.rest.available && !result.pods.some((p) => p.scan.state === 'scanned')) {
-    throw new SquirrlyError(`nothing could be read for ${result.deployment}: ${result.rest.problem ?? 'no REST history'}, and no pod disk could be scanned (${result.pods.map((p) => `${p.pod}: ${scanProblem(p.scan)}`).join('; ') || 'no pods'})`, result.rest.hint ? { hint: result.rest.hint } : {});
-  }
-  for (const warning of result.warnings) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
+export const artifactsCommand = defineCommand({
+  name: 'artifacts',
+  summary: 'list past profiling runs and files on the pods; download and analyse them',
+  options: {
+    deployment: deploymentArgument,
+    download: listOption({ value: 'FILE', describe: 'download these files (names as listed)' }),
+    latest: flagOption({ default: false, describe: 'download the newest file of every target' }),
+    all: flagOption({ default: false, describe: 'download every file' }),
+    limit,
+    outputDir: outputDirOption('downloads'),
+    searchDirs: searchDirsOption('pod folders to scan besides rest.profiling.dir'),
+    analyze: flagOption({ default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' }),
+    via: viaOption,
+    ...analysisOptions,
+  },
+  examples: [['artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target']],
+  async run(ctx, args) {
+    const { listArtifacts } = await import('../../workflow/artifacts.ts');
+    const files = args.download;
+    // --analyze alone analyses the newest file of each target.
+    const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
+    const cluster = await ctx.connect();
+    const progress = await ctx.progress();
+    let result: ArtifactsResult;
+    try {
+      result = await listArtifacts(
+        cluster,
+        { deployment: args.deployment ?? '', searchDirs: args.searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: args.via, signal: ctx.signal },
+        progress.emit,
+      );
+    } finally {
+      progress.stop();
+    }
+    if (!result.rest.available && !result.pods.some((p) => p.scan.state === 'scanned')) {
+      throw new SquirrlyError(`nothing could be read for ${result.deployment}: ${result.rest.problem ?? 'no REST history'}, and no pod disk could be scanned (${result.pods.map((p) => `${p.pod}: ${scanProblem(p.scan)}`).join('; ') || 'no pods'})`, result.rest.hint ? { hint: result.rest.hint } : {});
+    }
+    for (const warning of result.warnings) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
 
-  const json = ctx.options.output === 'json';
-  if (!json) printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
-  let analysis: AnalysisJson | null = null;
-  const local = result.downloads.filter((d) => d.status !== 'failed' && d.path);
-  if (args.analyze && args.analysisArgs.provider !== 'none' && local.length > 0) {
-    analysis = (await analyse(ctx, local.map((d) => ({ path: d.path!, target: d.label })), args.analysisArgs, progress)).json;
-  }
-  if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
+    const json = ctx.options.output === 'json';
+    if (!json) printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
+    let analysis: AnalysisJson | null = null;
+    const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
+    const settings = analysisSettings(args);
+    if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, progress)).json;
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
 
-  if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
-  return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
-}
+    if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
+    return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
+  },
+});
 
 /** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
 export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null): object {
@@ -138,8 +145,8 @@ function printText(ctx: CommandContext, result: ArtifactsResult, limit: number, 
   }
 
   for (const d of result.downloads) {
-    if (d.status === 'saved') out(`${chalk.green('✔')} saved ${relative(d.path!)} (${formatBytes(d.bytes ?? 0)} via ${d.via})`);
-    else if (d.status === 'skipped') out(`${chalk.dim('=')} ${relative(d.path!)} is already here (same size)`);
+    if (d.status === 'saved') out(`${chalk.green('✔')} saved ${relativePath(d.path ?? '')} (${formatBytes(d.bytes ?? 0)} via ${d.via})`);
+    else if (d.status === 'skipped') out(`${chalk.dim('=')} ${relativePath(d.path ?? '')} is already here (same size)`);
     else {
       out(`${chalk.red('✗')} ${d.file}: ${d.message ?? 'download failed'}`);
       if (d.hint) out(`  ${chalk.yellow('hint:')} ${d.hint}`);
@@ -167,9 +174,4 @@ function row(run: ArtifactRun): string[] {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function relative(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel.startsWith('..') ? p : rel;
 }

@@ -1,24 +1,32 @@
 // `kubectl squirrly doctor <deployment>`: one line per check, the fix under each failure, the Role
 // for missing permissions; exit 0 when everything `profile` needs passed.
 import { ExitCode, InterruptedError } from '../../errors.ts';
-import { runDoctor as runChecks, type CheckStatus, type DoctorReport } from '../../workflow/doctor.ts';
-import { parseVia } from '../../workflow/rest-transport.ts';
+import type { CheckStatus } from '../../workflow/events.ts';
+import type { DoctorReport } from '../../workflow/doctor.ts';
+import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
-import { resolveDeploymentName } from '../settings.ts';
+import { deploymentArgument, viaOption } from './shared-options.ts';
 
-export async function runDoctor(ctx: CommandContext, args: { deployment?: string; via?: string }): Promise<number> {
-  const deployment = resolveDeploymentName(args.deployment, ctx.env);
-  const progress = await ctx.progress();
-  let report: DoctorReport;
-  try {
-    report = await untilInterrupted(ctx.signal, runChecks({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via: parseVia(args.via) }, progress.emit));
-  } finally {
-    progress.stop();
-  }
-  if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
-  else printText(ctx, report, args.via === 'proxy' ? ' --via proxy' : '');
-  return report.ok ? ExitCode.ok : ExitCode.failure;
-}
+export const doctorCommand = defineCommand({
+  name: 'doctor',
+  summary: 'preflight: check what profiling needs and say how to fix what is missing',
+  options: { deployment: deploymentArgument, via: viaOption },
+  examples: [['doctor sample-job', 'check access, the deployment, Flink and the profiler routes']],
+  async run(ctx, args) {
+    const { runDoctor } = await import('../../workflow/doctor.ts');
+    const { deployment, via } = args;
+    const progress = await ctx.progress();
+    let report: DoctorReport;
+    try {
+      report = await untilInterrupted(ctx.signal, runDoctor({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via }, progress.emit));
+    } finally {
+      progress.stop();
+    }
+    if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
+    else printText(ctx, report, via === 'proxy' ? ' --via proxy' : '');
+    return report.ok ? ExitCode.ok : ExitCode.failure;
+  },
+});
 
 /** The `-o json` document: { ok, deployment, namespace, context, checks: [{id, title, status, detail, fix}], role }. */
 export function toJson(report: DoctorReport): object {

@@ -4,9 +4,8 @@ import type { ChalkInstance } from 'chalk';
 import type { Emit } from '../../workflow/events.ts';
 import { jsonProgress } from './progress-json.ts';
 import { plainProgress } from './progress-lines.ts';
+import type { ProgressStyle } from './progress-styles.ts';
 
-export const PROGRESS_STYLES = ['auto', 'plain', 'json'] as const;
-export type ProgressStyle = (typeof PROGRESS_STYLES)[number];
 
 export interface ProgressRenderer {
   emit: Emit;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseRequestTimeout } from '../../../src/cli/global-options.ts';
-import { complete } from '../../../src/cli/commands/complete.ts';
 import { DEFAULT_SEARCH_DIRS, resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../../../src/cli/settings.ts';
 
 describe('settings: flags over the old Job env vars over defaults', () => {
@@ -15,9 +14,11 @@ describe('settings: flags over the old Job env vars over defaults', () => {
   it('duration', () => {
     assert.equal(resolveDuration(undefined, {}), 60);
     assert.equal(resolveDuration(undefined, { PROFILER_DURATION: '15' }), 15);
-    assert.equal(resolveDuration(5, { PROFILER_DURATION: '15' }), 5);
+    assert.equal(resolveDuration('5', { PROFILER_DURATION: '15' }), 5);
     assert.throws(() => resolveDuration(undefined, { PROFILER_DURATION: 'ten' }), /whole number/);
-    assert.throws(() => resolveDuration(0, {}), /at least 1/);
+    assert.throws(() => resolveDuration('0', {}), /at least 1/);
+    assert.throws(() => resolveDuration('1.5', {}), /whole number/);
+    assert.throws(() => resolveDuration('ten', {}), /got "ten"/);
   });
   it('search dirs and deployment name', () => {
     assert.deepEqual(resolveSearchDirs(undefined, {}), DEFAULT_SEARCH_DIRS);
@@ -33,10 +34,5 @@ describe('settings: flags over the old Job env vars over defaults', () => {
     assert.equal(parseRequestTimeout('5'), 5_000);
     assert.ok(parseRequestTimeout('0') > 1e9);
     assert.throws(() => parseRequestTimeout('soon'), /not a duration/);
-  });
-  it('completion answers in the format kubectl expects', () => {
-    assert.equal(complete(['pro']), 'profile\n:4\n');
-    assert.equal(complete(['profile', 'x', '--type', '']), 'CPU\nITIMER\nALLOC\nLOCK\nWALL\n:4\n');
-    assert.match(complete(['profile', '--dur']), /^--duration\n:4\n$/);
   });
 });

@@ -1,0 +1,60 @@
+// Flags and arguments that several commands share, defined once: the deployment, --via,
+// --output-dir, --search-dirs and the analysis flags.
+import type { ProviderName } from '../../analysis/select-provider.ts';
+import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
+import type { RestVia } from '../../workflow/rest-transport.ts';
+import { choiceOption, flagOption, textOption, type PositionalArgument, type StringOption } from '../options.ts';
+import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
+
+export const deploymentArgument: PositionalArgument<string | undefined> = {
+  kind: 'positional',
+  usage: '[deployment]',
+  max: 1,
+  describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME',
+  parse: (raw, env) => resolveDeploymentName(raw[0], env),
+};
+
+const VIAS = ['port-forward', 'proxy'] as const satisfies readonly RestVia[];
+
+export const viaOption = choiceOption(VIAS, {
+  value: 'WAY',
+  default: 'port-forward',
+  describe: 'how to reach the Flink REST API: port-forward to the JobManager (pods/portforward), or proxy: the API server\'s service proxy to <name>-rest (services/proxy)',
+});
+
+export function outputDirOption(what: string): StringOption<string> {
+  return textOption({ value: 'DIR', default: './squirrly-artifacts', describe: `where ${what} land, under <namespace>/<deployment>/ (default ./squirrly-artifacts)` });
+}
+
+export function searchDirsOption(what: string): StringOption<string[]> {
+  return {
+    kind: 'string',
+    value: 'DIRS',
+    describe: `${what} (default PROFILER_OUTPUT_DIR, then "/tmp /opt/flink/log /opt/flink")`,
+    parse: (raw, env) => resolveSearchDirs(raw, env),
+  };
+}
+
+const PROVIDERS = ['openai', 'builtin', 'none'] as const satisfies readonly ProviderName[];
+// every provider is offered: this fails to compile when one is added but not listed
+const everyProvider: Exclude<ProviderName, (typeof PROVIDERS)[number]> extends never ? true : never = true;
+void everyProvider;
+
+export const analysisOptions = {
+  provider: choiceOption(PROVIDERS, { value: 'NAME', describe: 'analysis: openai (any OpenAI-compatible endpoint), builtin (offline rules) or none (default API_PROVIDER, then openai when OPENAI_API_KEY is set, else builtin)' }),
+  model: textOption({ value: 'NAME', describe: 'model for the openai provider (default gpt-4o-mini)' }),
+  baseUrl: textOption({ value: 'URL', describe: 'OpenAI-compatible endpoint, e.g. Ollama, vLLM, LM Studio or Azure OpenAI (default OPENAI_BASE_URL)' }),
+  promptFile: textOption({ value: 'FILE', describe: 'prompt template instead of the built-in one (default ANALYSIS_PROMPT_FILE)' }),
+  redact: flagOption({ default: false, describe: 'replace your package and class names with placeholders before sending, restore them in the answer' }),
+};
+
+/** The analysis flags' values as the analysis step takes them. */
+export function analysisSettings(a: { provider: ProviderName | undefined; model: string | undefined; baseUrl: string | undefined; promptFile: string | undefined; redact: boolean }): AnalysisSettings {
+  return {
+    ...(a.provider ? { provider: a.provider } : {}),
+    ...(a.model !== undefined ? { model: a.model } : {}),
+    ...(a.baseUrl !== undefined ? { baseUrl: a.baseUrl } : {}),
+    ...(a.promptFile !== undefined ? { promptFile: a.promptFile } : {}),
+    redact: a.redact,
+  };
+}

@@ -1,0 +1,14 @@
+// Small text helpers the command renderers share.
+import path from 'node:path';
+
+/** A path relative to the working directory when it is below it, else as given. */
+export function relativePath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

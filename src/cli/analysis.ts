@@ -6,12 +6,12 @@ import type { CommandContext } from './context.ts';
 import { analysisJson, analysisText, type AnalysisJson } from './render/analysis.ts';
 import type { ProgressRenderer } from './render/progress.ts';
 
-export async function analyse(ctx: CommandContext, files: AnalyzeFile[], settings: AnalysisSettings, progress?: ProgressRenderer): Promise<{ outcome: AnalyzeOutcome; json: AnalysisJson }> {
+export async function analyse(ctx: CommandContext, files: AnalyzeFile[], settings: AnalysisSettings, options: { progress?: ProgressRenderer; outputDir?: string } = {}): Promise<{ outcome: AnalyzeOutcome; json: AnalysisJson }> {
   const { runAnalysisStep } = await import('../workflow/analysis-step.ts');
-  const notes = progress ?? (await ctx.progress());
+  const notes = options.progress ?? (await ctx.progress());
   const answer = analysisText(ctx.stdout, ctx.chalk, ctx.options.output === 'text');
   const outcome = await runAnalysisStep(
-    { files, settings, env: ctx.env, requestTimeoutMs: ctx.requestTimeoutMs, signal: ctx.signal },
+    { files, settings, env: ctx.env, requestTimeoutMs: ctx.requestTimeoutMs, signal: ctx.signal, ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}) },
     (event) => {
       notes.emit(event);
       answer.emit(event);

@@ -20,6 +20,8 @@ export interface AnalysisStepOptions {
   env: NodeJS.ProcessEnv;
   /** the per-request timeout of the run; a model gets at least a minute */
   requestTimeoutMs: number;
+  /** where summaries, folded stacks and the analysis go; default: beside each input */
+  outputDir?: string;
   signal?: AbortSignal;
 }
 
@@ -32,6 +34,7 @@ export async function runAnalysisStep(options: AnalysisStepOptions, emit: Emit, 
     selection,
     openaiTuning: { timeoutMs: Math.max(options.requestTimeoutMs, MIN_MODEL_TIMEOUT_MS) },
     writeNextToFiles: true,
+    ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onEvent: emit,
     onText,

@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   /** retry, timeout and budget knobs for the openai provider */
   openaiTuning?: Pick<OpenAIProviderOptions, 'timeoutMs' | 'maxRetries' | 'budgetTokens'>;
   writeNextToFiles: boolean;
+  /** where the side files go; default: beside each input */
+  outputDir?: string;
   onEvent: Emit;
   /** the analysis as it streams */
   onText: (chunk: string) => void;
@@ -96,7 +98,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     summaries.push(summary);
     onEvent({ type: 'parsed', path: file.path, target: summary.target, mode: summary.mode, totalSamples: summary.totalSamples, frameCount: summary.frameCount });
     if (opts.writeNextToFiles) {
-      const base = path.join(path.dirname(file.path), stem(file.path));
+      const base = path.join(opts.outputDir ?? path.dirname(file.path), stem(file.path));
       await writeText(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
       written.summaries.push(`${base}.summary.json`);
       onEvent({ type: 'wrote', kind: 'summary', path: `${base}.summary.json` });
@@ -163,7 +165,8 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
 
   if (opts.writeNextToFiles) {
     const first = opts.files[0]?.path ?? '';
-    const dest = opts.files.length === 1 ? path.join(path.dirname(first), `${stem(first)}.analysis.md`) : combinedAnalysisPath(first, (opts.now ?? (() => new Date()))());
+    const dir = opts.outputDir ?? path.dirname(first);
+    const dest = opts.files.length === 1 ? path.join(dir, `${stem(first)}.analysis.md`) : combinedAnalysisPath(path.join(dir, path.basename(first)), (opts.now ?? (() => new Date()))());
     await writeText(dest, markdown);
     written.analysis = dest;
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });

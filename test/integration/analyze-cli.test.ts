@@ -1,7 +1,7 @@
 // `kubectl squirrly analyze` as a user runs it: real fixtures in, files and an exit code out;
 // bad input gets one line with the fix.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,43 @@ describe('analyze', () => {
       assert.ok(summary.totalSamples > 0);
       assert.ok(existsSync(path.join(dir, `${stem}.collapsed`)));
     }
+  });
+
+  it('--output-dir takes every written file, says where, and leaves a read-only input folder alone', async () => {
+    const inputs = path.join(dir, 'read-only');
+    const out = path.join(dir, 'out', 'nested');
+    mkdirSync(inputs);
+    const a = path.join(inputs, 'tm-1_LOCK_2026-01-01_00_00_00.html');
+    const b = path.join(inputs, 'tm-2_WALL_2026-01-01_00_00_00.html');
+    copyFileSync(path.join(FIXTURES, 'real-flink1.20-LOCK.html'), a);
+    copyFileSync(path.join(FIXTURES, 'real-flink1.20-WALL.html'), b);
+    chmodSync(inputs, 0o555);
+    try {
+      const r = await runCli(['analyze', a, b, '--provider', 'builtin', '--output-dir', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readdirSync(inputs).sort(), [path.basename(a), path.basename(b)]);
+      const written = readdirSync(out).sort();
+      for (const stem of ['tm-1_LOCK_2026-01-01_00_00_00', 'tm-2_WALL_2026-01-01_00_00_00']) {
+        assert.ok(written.includes(`${stem}.summary.json`), written.join(' '));
+        assert.ok(written.includes(`${stem}.collapsed`), written.join(' '));
+      }
+      const analysis = written.find((f) => /^combined-.*\.analysis\.md$/.test(f));
+      assert.ok(analysis, written.join(' '));
+      assert.match(r.stdout, new RegExp(`analysis saved to ${path.join(out, analysis).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(r.stdout, /summaries and folded stacks of 2 flame graph\(s\) written to .*out\/nested/);
+    } finally {
+      chmodSync(inputs, 0o755);
+    }
+  });
+
+  it('--output-dir refuses two inputs that would overwrite each other', async () => {
+    mkdirSync(path.join(dir, 'x'));
+    mkdirSync(path.join(dir, 'y'));
+    for (const d of ['x', 'y']) copyFileSync(path.join(FIXTURES, 'real-flink1.20-LOCK.html'), path.join(dir, d, 'tm_LOCK.html'));
+    const r = await runCli(['analyze', path.join(dir, 'x', 'tm_LOCK.html'), path.join(dir, 'y', 'tm_LOCK.html'), '--provider', 'builtin', '--output-dir', path.join(dir, 'xy')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /two inputs are named tm_LOCK\.html/);
+    assert.equal(existsSync(path.join(dir, 'xy')), false);
   });
 
   it('bad input: one line with the fix and a non-zero exit', async () => {

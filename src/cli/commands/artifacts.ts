@@ -63,7 +63,7 @@ export const artifactsCommand = defineCommand({
     let analysis: AnalysisJson | null = null;
     const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
     const settings = analysisSettings(args);
-    if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, progress)).json;
+    if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress })).json;
     if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
 
     if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;

@@ -91,7 +91,7 @@ export const profileCommand = defineCommand({
     // The artifacts are on disk; analysis can only add to them.
     let analysis: AnalysisJson | null = null;
     const settings = analysisSettings(args);
-    if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, progress)).json;
+    if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, { progress })).json;
     if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
     else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
     if (saved.length < result.targets.length) return ExitCode.failure;

@@ -5,6 +5,9 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { COMMANDS } from '../src/cli/commands/index.ts';
+import { GLOBAL_OPTIONS } from '../src/cli/global-options.ts';
+import { helpTable } from '../src/cli/help.ts';
 import { bundle } from './release/bundle.ts';
 import { fetchRuntime } from './release/fetch-runtime.ts';
 import { NODE_RUNTIME_VERSION, hostPlatform, platformById, type RuntimePlatform } from './release/runtimes.ts';
@@ -35,7 +38,8 @@ export async function buildBinary(opts: { platform?: RuntimePlatform; out?: stri
   }
   const workDir = opts.workDir ?? path.join(ROOT, 'dist', 'build', platform.id);
   mkdirSync(path.dirname(out), { recursive: true });
-  const b = await bundle({ root: ROOT, outDir: path.join(workDir, 'bundle'), version: packageVersion(), split: opts.split ?? true, ...(opts.entry ? { entry: opts.entry } : {}) });
+  const help = helpTable(COMMANDS, GLOBAL_OPTIONS);
+  const b = await bundle({ root: ROOT, outDir: path.join(workDir, 'bundle'), version: packageVersion(), help, split: opts.split ?? true, ...(opts.entry ? { entry: opts.entry } : {}) });
   buildSea({ root: ROOT, bundle: b, workDir, platform, runtime: runtime.path, generator, native, out });
   return { path: out, bytes: statSync(out).size, platform, runtimeSource: runtime.source, stripped: runtime.stripped };
 }

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import type { HelpTable } from '../../src/cli/prebuilt-help.ts';
 import { HEAVY_PACKAGE_PATTERN, HEAVY_SOURCE_MODULES, MAIN_BUNDLE_BUDGET_BYTES } from './heavy-modules.ts';
 
 export interface BundleResult { main: string; chunks: { name: string; file: string }[]; mainBytes: number }
@@ -14,6 +15,8 @@ export interface BundleOptions {
   version: string;
   /** false: heavy modules stay in the startup bundle behind esbuild's lazy module init (for comparison). */
   split: boolean;
+  /** `--help` rendered from the command definitions (see src/cli/prebuilt-help.ts). */
+  help: HelpTable;
   /** Module exporting `main(argv)`; defaults to src/cli/main.ts. */
   entry?: string;
 }
@@ -34,6 +37,7 @@ function baseOptions(o: BundleOptions): esbuild.BuildOptions {
     define: {
       'import.meta.url': 'import_meta_url',
       '__SQUIRRLY_VERSION__': JSON.stringify(o.version),
+      '__SQUIRRLY_HELP__': JSON.stringify(o.help),
       // ws probes optional native addons; in the executable only builtins can be required.
       'process.env.WS_NO_BUFFER_UTIL': '"1"',
       'process.env.WS_NO_UTF_8_VALIDATE': '"1"',

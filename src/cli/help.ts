@@ -2,6 +2,7 @@
 // workflow, so `--help` answers as fast as the runtime starts.
 import type { Command } from './command.ts';
 import { flagName, type OptionDefs } from './options.ts';
+import { PREBUILT_WIDTHS, type HelpTable } from './prebuilt-help.ts';
 
 const ABOUT = 'Profile Apache Flink jobs on Kubernetes with Flink\'s built-in profiler, and explain the flame graphs.';
 const MAX_WIDTH = 110;
@@ -29,6 +30,24 @@ export function renderHelp(opts: { name: string; commands: readonly Command[]; g
     for (const [line, what] of command.examples) out.push(`  ${name} ${line}`, ...wrap(what, width - 6).map((l) => `      ${l}`));
   }
   return out.join('\n') + '\n';
+}
+
+/** Every help text at the prebuilt widths, for the executable's build. */
+export function helpTable(commands: readonly Command[], globals: OptionDefs): HelpTable {
+  const placeholder = '\u0000'.repeat('kubectl squirrly'.length);
+  const texts: HelpTable['texts'] = {};
+  for (const columns of PREBUILT_WIDTHS) {
+    const byCommand: Record<string, string> = { '': renderHelp({ name: placeholder, commands, globals, columns }) };
+    for (const command of commands.filter((c) => !c.hidden)) byCommand[command.name] = renderHelp({ name: placeholder, commands, globals, command, columns });
+    texts[String(columns)] = byCommand;
+  }
+  const valueFlags = Object.entries(globals).flatMap(([key, def]) => (def.kind === 'string' ? [`--${flagName(key)}`, ...(def.short ? [`-${def.short}`] : [])] : []));
+  return { texts, valueFlags, placeholder };
+}
+
+/** The width help is wrapped to on this stdout. */
+export function helpWidth(stdout: { isTTY?: boolean; columns?: number }): number {
+  return Math.min(MAX_WIDTH, (stdout.isTTY ? stdout.columns : 0) || 100);
 }
 
 function usageOf(options: OptionDefs): string {

@@ -16,6 +16,18 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`kubectl-squirrly ${VERSION}\n`);
       process.exit(ExitCode.ok);
     }
+    // The executable carries its help pre-rendered: answer it as fast as `version`.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      const [{ prebuiltHelp }, { commandName }] = await Promise.all([import('./prebuilt-help.ts'), import('./invocation.ts')]);
+      const stdout = process.stdout;
+      const width = Math.min(110, (stdout.isTTY ? stdout.columns : 0) || 100);
+      const text = prebuiltHelp(argv, width, commandName());
+      if (text !== undefined) {
+        stdout.write(text);
+        await flush(stdout);
+        process.exit(ExitCode.ok);
+      }
+    }
     const [{ runCli }, { listenForInterrupt }] = await Promise.all([import('./run.ts'), import('./interrupt.ts')]);
     // the first Ctrl-C aborts the command's signal; the second ends the process here
     const interrupt = listenForInterrupt(() => process.exit(ExitCode.interrupted));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRequestTimeout } from '../../../src/cli/global-options.ts';
 import { DEFAULT_SEARCH_DIRS, resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../../../src/cli/settings.ts';
 
 describe('settings: flags over the old Job env vars over defaults', () => {
@@ -27,12 +26,5 @@ describe('settings: flags over the old Job env vars over defaults', () => {
     assert.throws(() => resolveSearchDirs('/tmp/../etc', {}), /absolute path/);
     assert.equal(resolveDeploymentName(undefined, { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'sample-job');
     assert.equal(resolveDeploymentName('other', { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'other');
-  });
-  it('request timeout uses kubectl syntax', () => {
-    assert.equal(parseRequestTimeout('30s'), 30_000);
-    assert.equal(parseRequestTimeout('2m'), 120_000);
-    assert.equal(parseRequestTimeout('5'), 5_000);
-    assert.ok(parseRequestTimeout('0') > 1e9);
-    assert.throws(() => parseRequestTimeout('soon'), /not a duration/);
   });
 });

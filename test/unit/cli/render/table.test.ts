@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderTable } from '../../../src/cli/render/table.ts';
+import { renderTable } from '../../../../src/cli/render/table.ts';
 
 const columns = [{ header: 'TARGET', flexible: true }, { header: 'STATUS' }, { header: 'FILE', flexible: true }];
 const rows = [

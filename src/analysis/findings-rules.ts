@@ -3,6 +3,7 @@
 // function, operator) and what to change there.
 import type { ProfileSummary } from '../flamegraph/types.ts';
 import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
+import { BOTTLENECK_BUSY, UPSTREAM_BACKPRESSURE, vertexLoad } from './job-graph.ts';
 import { allocationFindings, lockFindings } from './rules/alloc-lock-rules.ts';
 import { ruleContext, type ScoredFinding } from './rules/context.ts';
 import { cpuCodeFindings } from './rules/cpu-rules.ts';
@@ -20,14 +21,25 @@ export function summaryFindings(summary: ProfileSummary, job?: JobMetricsSnapsho
     ...cpuCodeFindings(ctx),
     ...allocationFindings(ctx),
     ...lockFindings(ctx),
-    ...blockingFindings(ctx),
-    ...taskThreadFindings(ctx),
+    ...wallFindings(ctx),
     gcFinding(ctx),
     jitWarmupFinding(ctx),
     networkFinding(ctx),
     overviewFinding(ctx),
   ];
   return found.filter((finding): finding is ScoredFinding => finding !== undefined);
+}
+
+/** WALL: blocking calls, and how task threads spend their time — "idle, keeps up" only when nothing blocks them. */
+function wallFindings(ctx: ReturnType<typeof ruleContext>): ScoredFinding[] {
+  const blocking = blockingFindings(ctx);
+  const blocked = blocking.some((finding) => finding.severity === 'high' || finding.severity === 'medium');
+  const busyJob = (ctx.job?.vertices ?? []).some((vertex) => {
+    const load = vertexLoad(vertex);
+    return (load.maxBusy ?? 0) >= BOTTLENECK_BUSY || (load.maxBackPressured ?? 0) >= UPSTREAM_BACKPRESSURE;
+  });
+  const threads = taskThreadFindings(ctx).filter((finding) => finding.id !== 'task-threads-idle' || (!blocked && !busyJob));
+  return [...blocking, ...threads];
 }
 
 /** Findings about the job as a whole, from every summary and the job metrics. */

@@ -187,6 +187,9 @@ describe('builtin rules: wall clock and job metrics', () => {
     const findings = builtinFindings({ summaries: [profile(stacks, 'WALL', { durationSeconds: 10 })] });
     assert.equal(only(findings, 'task-threads-idle').severity, 'info');
     assert.deepEqual(alarms(findings), []);
+    // Flink says a vertex is busy all the time: idle threads elsewhere do not mean the job keeps up
+    const busy = job([vertex('v1', 'Source: readings -> ParseReading', [{ busyMsPerSecond: 990 }])]);
+    assert.ok(!ids(builtinFindings({ summaries: [profile(stacks, 'WALL', { durationSeconds: 10 })], jobMetrics: busy })).includes('task-threads-idle'));
   });
 
   it('names the bottleneck vertex and its user function from busy and back-pressured time', () => {

@@ -42,10 +42,24 @@ export const JOB_METRICS_SUFFIX = '.job.json';
  * Flink's own flame graph names (local time) so a listing sorts snapshots beside their flame graphs.
  */
 export function jobMetricsFileName(mode: string, startedAt: Date): string {
+  return `job_${mode.replace(/[^A-Z]/g, '')}_${fileStamp(startedAt)}${JOB_METRICS_SUFFIX}`;
+}
+
+/** The files written for a flame graph `<name>.html`: beside it, or in `dir` (analyze --output-dir). */
+export function sideFiles(flameGraph: string, dir = path.dirname(flameGraph)): { summary: string; collapsed: string; analysis: string } {
+  const base = path.join(dir, path.basename(flameGraph).replace(/\.html?$/i, ''));
+  return { summary: `${base}.summary.json`, collapsed: `${base}.collapsed`, analysis: `${base}.analysis.md` };
+}
+
+/** One analysis of several flame graphs: `<dir>/combined-<yyyy-MM-dd_HH_mm_ss>.analysis.md`. */
+export function combinedAnalysisPath(dir: string, now: Date): string {
+  return path.join(dir, `combined-${fileStamp(now)}.analysis.md`);
+}
+
+/** Flink's timestamp style in file names (local time), so a listing sorts our files beside Flink's. */
+function fileStamp(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
-  const d = startedAt;
-  const stamp = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}_${p(d.getHours())}_${p(d.getMinutes())}_${p(d.getSeconds())}`;
-  return `job_${mode.replace(/[^A-Z]/g, '')}_${stamp}${JOB_METRICS_SUFFIX}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}_${p(d.getHours())}_${p(d.getMinutes())}_${p(d.getSeconds())}`;
 }
 
 export function isJobMetricsFileName(name: string): boolean {

@@ -33,23 +33,20 @@ export class V2FrameDecoder {
     const cursor = this.#cursor;
     if (line.charCodeAt(0) !== 102 /* f */ || line.charCodeAt(1) !== 40 /* ( */) throw malformed();
     cursor.at = 2;
-    if (!readInteger(line, cursor, false) || line.charCodeAt(cursor.at) !== COMMA) throw malformed();
+    readField(line, cursor, false);
     const level = cursor.value;
     const levelStart = cursor.start;
     const levelEnd = cursor.end;
-    cursor.at++;
-    if (!readInteger(line, cursor, true) || line.charCodeAt(cursor.at) !== COMMA) throw malformed();
-    cursor.at++;
-    if (!readInteger(line, cursor, false) || line.charCodeAt(cursor.at) !== COMMA) throw malformed();
+    readField(line, cursor, true); // left: not needed to rebuild the tree
+    readField(line, cursor, false);
     const width = cursor.value;
     const widthStart = cursor.start;
     const widthEnd = cursor.end;
-    cursor.at++;
-    if (!readInteger(line, cursor, false) || line.charCodeAt(cursor.at) !== COMMA) throw malformed();
+    readField(line, cursor, false);
     const type = cursor.value;
     const typeStart = cursor.start;
     const typeEnd = cursor.end;
-    let at = cursor.at + 1;
+    let at = cursor.at;
     while (at < line.length && isSpaceCode(line.charCodeAt(at))) at++;
     if (line.charCodeAt(at) !== QUOTE) throw malformed();
     const nameStart = at + 1;
@@ -87,6 +84,12 @@ export class V2FrameDecoder {
     if (line.charCodeAt(at) === SEMICOLON) at++;
     return at === line.length;
   }
+}
+
+/** Reads `\s*int\s*,` into the cursor, leaving it after the comma; throws when the line has something else. */
+function readField(line: string, cursor: IntegerCursor, signed: boolean): void {
+  if (!readInteger(line, cursor, signed) || line.charCodeAt(cursor.at) !== COMMA) throw malformed();
+  cursor.at++;
 }
 
 function malformed(): FlameGraphDataError {

@@ -32,10 +32,7 @@ export function toKubeError(err: unknown, action: KubeAction): SquirrlyError {
   const code = statusCode(err);
   const status = parseStatus(err);
   const where = action.namespace ? ` in namespace "${action.namespace}"` : '';
-  if (code === 401) {
-    return new KubeApiError(`the API server at ${action.server} rejected your credentials (401 Unauthorized)`, 401,
-      'log in again or refresh the token of this context, then check with: kubectl auth whoami');
-  }
+  if (code === 401) return unauthorized(action.server);
   if (code === 403) {
     const permission = `${action.verb} ${action.resource}${where}`;
     return new KubeApiError(`permission denied: you may not ${permission}`, 403,
@@ -51,6 +48,12 @@ export function toKubeError(err: unknown, action: KubeAction): SquirrlyError {
   const text = describeCause(err);
   return new KubeApiError(`cannot reach the API server at ${action.server}: ${text}`, undefined,
     'check the context (kubectl config current-context), your VPN or network, or raise --request-timeout');
+}
+
+/** 401 from the API server, for any request (the service proxy's included). */
+export function unauthorized(server: string): KubeApiError {
+  return new KubeApiError(`the API server at ${server} rejected your credentials (401 Unauthorized)`, 401,
+    'log in again or refresh the token of this context, then check with: kubectl auth whoami');
 }
 
 export function statusCode(err: unknown): number | undefined {

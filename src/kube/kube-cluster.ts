@@ -20,7 +20,7 @@ import { FLINK_GROUP, FLINK_VERSION } from './cluster.ts';
 import type { V1Pod } from './client-node.ts';
 import { execInPod } from './exec.ts';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
-import { openPortForward } from './port-forward.ts';
+import { openPortForward, type LocalTunnel } from './port-forward.ts';
 import { openServiceProxy } from './service-proxy.ts';
 import { withTimeout } from './timeout.ts';
 
@@ -154,35 +154,30 @@ export class KubeCluster implements Cluster {
   async portForward(pod: string, port: number): Promise<Tunnel> {
     const { namespace } = this;
     const tunnel = await openPortForward(this.#config.kc, namespace, pod, port);
-    return {
-      baseUrl: tunnel.baseUrl,
-      lastError: () => tunnel.lastError(),
-      close: () => tunnel.close(),
-      diagnose: async () => {
-        const text = tunnel.lastError();
-        const action = { verb: 'create', resource: 'pods/portforward', namespace, name: pod, server: this.#config.server };
-        const code = text === undefined ? undefined : statusCode({ message: text });
-        if (code !== undefined) return toKubeError({ code, message: text }, action);
-        // A refused upgrade does not always keep its HTTP status on the way up: ask the API server.
-        const access = await this.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'portforward' }, namespace).catch(() => undefined);
-        if (access?.allowed === false) return toKubeError({ code: 403 }, action);
-        return text === undefined || text.startsWith('[object ') ? undefined : new SquirrlyError(text);
-      },
-    };
+    return withDiagnosis(tunnel, async () => {
+      const text = tunnel.lastError();
+      const action = { verb: 'create', resource: 'pods/portforward', namespace, name: pod, server: this.#config.server };
+      const code = text === undefined ? undefined : statusCode({ message: text });
+      if (code !== undefined) return toKubeError({ code, message: text }, action);
+      // A refused upgrade does not always keep its HTTP status on the way up: ask the API server.
+      const access = await this.canI({ verb: 'create', group: '', resource: 'pods', subresource: 'portforward' }, namespace).catch(() => undefined);
+      if (access?.allowed === false) return toKubeError({ code: 403 }, action);
+      return text === undefined || text.startsWith('[object ') ? undefined : new SquirrlyError(text);
+    });
   }
 
   async serviceProxy(service: string, port: string): Promise<Tunnel> {
     const tunnel = await openServiceProxy(this.#config, this.namespace, service, port);
-    return {
-      baseUrl: tunnel.baseUrl,
-      lastError: () => tunnel.lastError(),
-      close: () => tunnel.close(),
-      diagnose: async () => {
-        const text = tunnel.lastError();
-        return tunnel.lastProblem() ?? (text === undefined ? undefined : new SquirrlyError(text));
-      },
-    };
+    return withDiagnosis(tunnel, async () => {
+      const text = tunnel.lastError();
+      return tunnel.lastProblem() ?? (text === undefined ? undefined : new SquirrlyError(text));
+    });
   }
+}
+
+/** A local tunnel with the cluster's reading of its failures. */
+function withDiagnosis(tunnel: LocalTunnel, diagnose: Tunnel['diagnose']): Tunnel {
+  return { baseUrl: tunnel.baseUrl, lastError: () => tunnel.lastError(), close: () => tunnel.close(), diagnose };
 }
 
 function toPodRecord(pod: V1Pod): PodRecord | undefined {

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { pipeline } from 'node:stream';
 import { SquirrlyError } from '../errors.ts';
-import { KubeApiError } from './api-errors.ts';
+import { KubeApiError, unauthorized } from './api-errors.ts';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
 import type { LocalTunnel } from './port-forward.ts';
 import { closeLoopback, listenOnLoopback } from './loopback.ts';
@@ -64,10 +64,7 @@ export function proxyStatusProblem(status: number, body: string, ctx: { method: 
   if (typeof parsed !== 'object' || parsed === null || parsed.kind !== 'Status') return undefined;
   const said = typeof parsed.message === 'string' ? parsed.message : '';
   const where = `in namespace "${ctx.namespace}"`;
-  if (status === 401) {
-    return new KubeApiError(`the API server at ${ctx.server} rejected your credentials (401 Unauthorized)`, 401,
-      'log in again or refresh the token of this context, then check with: kubectl auth whoami');
-  }
+  if (status === 401) return unauthorized(ctx.server);
   if (status === 403) {
     const verb = proxyVerb(ctx.method);
     return new KubeApiError(`permission denied: you may not ${verb} services/proxy ${where} (needed by --via proxy)`, 403,

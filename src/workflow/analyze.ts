@@ -1,10 +1,7 @@
 // The analyze pipeline shared by `profile`, `artifacts --analyze` and `analyze`: parse each flame graph,
-// write its summary and folded stacks beside it, compute builtin findings, then stream the chosen provider's
+// write its summary and folded stacks beside it (or in the output folder), compute builtin findings, then stream the chosen provider's
 // analysis into `.analysis.md`. Artifacts are never lost to an analysis failure.
-//
-// Output names, for `<dir>/<name>.html`: `<dir>/<name>.summary.json`, `<dir>/<name>.collapsed`, and for one
-// file `<dir>/<name>.analysis.md`. Several files get one combined analysis that compares them, written to
-// `<dir of the first file>/combined-<yyyy-MM-dd_HH_mm_ss>.analysis.md` (Flink's timestamp style).
+// Several files get one combined analysis that compares them; the file names are the layout's.
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BuiltinProvider, builtinFindings } from '../analysis/builtin.ts';
@@ -12,6 +9,7 @@ import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding } from '.
 import { OpenAIProvider, type OpenAIProviderOptions } from '../analysis/openai.ts';
 import type { ProviderName, ProviderSelection } from '../analysis/select-provider.ts';
 import { writeAtomically } from '../artifacts/atomic-file.ts';
+import { combinedAnalysisPath, sideFiles } from '../artifacts/layout.ts';
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import { writeCollapsed } from '../flamegraph/collapsed.ts';
 import { modeFromFileName } from '../flamegraph/mode.ts';
@@ -66,16 +64,6 @@ export interface AnalyzeOutcome {
   error?: SquirrlyError;
 }
 
-export function stem(file: string): string {
-  return path.basename(file).replace(/\.html?$/i, '');
-}
-
-export function combinedAnalysisPath(firstFile: string, now: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}_${p(now.getHours())}_${p(now.getMinutes())}_${p(now.getSeconds())}`;
-  return path.join(path.dirname(firstFile), `combined-${stamp}.analysis.md`);
-}
-
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError('analysis interrupted');
 }
@@ -98,13 +86,13 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     summaries.push(summary);
     onEvent({ type: 'parsed', path: file.path, target: summary.target, mode: summary.mode, totalSamples: summary.totalSamples, frameCount: summary.frameCount });
     if (opts.writeNextToFiles) {
-      const base = path.join(opts.outputDir ?? path.dirname(file.path), stem(file.path));
-      await writeText(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
-      written.summaries.push(`${base}.summary.json`);
-      onEvent({ type: 'wrote', kind: 'summary', path: `${base}.summary.json` });
-      await writeCollapsed(graph, `${base}.collapsed`);
-      written.collapsed.push(`${base}.collapsed`);
-      onEvent({ type: 'wrote', kind: 'collapsed', path: `${base}.collapsed` });
+      const beside = sideFiles(file.path, opts.outputDir);
+      await writeText(beside.summary, `${JSON.stringify(summary, null, 2)}\n`);
+      written.summaries.push(beside.summary);
+      onEvent({ type: 'wrote', kind: 'summary', path: beside.summary });
+      await writeCollapsed(graph, beside.collapsed);
+      written.collapsed.push(beside.collapsed);
+      onEvent({ type: 'wrote', kind: 'collapsed', path: beside.collapsed });
     }
   }
 
@@ -165,8 +153,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
 
   if (opts.writeNextToFiles) {
     const first = opts.files[0]?.path ?? '';
-    const dir = opts.outputDir ?? path.dirname(first);
-    const dest = opts.files.length === 1 ? path.join(dir, `${stem(first)}.analysis.md`) : combinedAnalysisPath(path.join(dir, path.basename(first)), (opts.now ?? (() => new Date()))());
+    const dest = opts.files.length === 1 ? sideFiles(first, opts.outputDir).analysis : combinedAnalysisPath(opts.outputDir ?? path.dirname(first), (opts.now ?? (() => new Date()))());
     await writeText(dest, markdown);
     written.analysis = dest;
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });

@@ -15,7 +15,7 @@ import { mergeRuns, selectDownloads, type ArtifactRun, type DownloadRequest, typ
 import { mapSettled } from './concurrency.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import type { Emit } from './events.ts';
-import { fetchArtifact } from './fetch-artifact.ts';
+import { fetchArtifact, type FileOutcome } from './fetch-artifact.ts';
 import { isRunningAndReady, podRef } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openFlinkSession, type FlinkSession } from './flink-session.ts';
@@ -33,15 +33,9 @@ export interface ArtifactsOptions {
   signal?: AbortSignal;
 }
 
-export interface DownloadOutcome {
+export interface DownloadOutcome extends FileOutcome {
   file: string;
-  label: string;
   status: 'saved' | 'skipped' | 'failed';
-  path?: string;
-  bytes?: number;
-  via?: 'rest' | 'exec';
-  message?: string;
-  hint?: string;
 }
 
 export interface ArtifactsResult {
@@ -209,7 +203,7 @@ async function downloadRuns(
       emit({ type: 'saved', label: run.label, path: fetched.path, bytes: fetched.bytes, via: fetched.via });
       return { file, label: run.label, status: 'saved', path: fetched.path, bytes: fetched.bytes, via: fetched.via };
     } catch (err) {
-      return { file, label: run.label, status: 'failed', message: err instanceof Error ? err.message : String(err), ...(err instanceof SquirrlyError && err.hint ? { hint: err.hint } : {}) };
+      return { file, label: run.label, status: 'failed', ...failureOf(err) };
     }
   });
   if (options.signal?.aborted) throw new InterruptedError('download interrupted');

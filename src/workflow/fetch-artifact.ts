@@ -33,6 +33,13 @@ export interface Fetched {
   via: 'rest' | 'exec';
 }
 
+/** Where one file ended up, or why it did not: the part every command's outcome shares. */
+export interface FileOutcome extends Partial<Fetched> {
+  label: string;
+  message?: string;
+  hint?: string;
+}
+
 export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
   const dest = pathInside(req.dir, req.fileName);
   const attempts = req.client ? (req.attempts ?? 3) : 0;

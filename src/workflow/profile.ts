@@ -11,7 +11,7 @@ import type { Cluster } from '../kube/cluster.ts';
 import { mapSettled } from './concurrency.ts';
 import { checkDeployment, checkDuration, type DeploymentFacts } from './deployment-checks.ts';
 import type { Emit } from './events.ts';
-import type { Fetched } from './fetch-artifact.ts';
+import type { FileOutcome } from './fetch-artifact.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { noRunningJob } from './flink-problems.ts';
 import { openFlinkSession } from './flink-session.ts';
@@ -47,17 +47,11 @@ export interface ProfileOptions {
   signal?: AbortSignal;
 }
 
-export interface TargetOutcome {
-  label: string;
+export interface TargetOutcome extends FileOutcome {
   pod?: string;
   status: 'saved' | 'failed';
   triggerTime?: number;
   fileName?: string;
-  path?: string;
-  bytes?: number;
-  via?: Fetched['via'];
-  message?: string;
-  hint?: string;
 }
 
 export interface ProfileResult {

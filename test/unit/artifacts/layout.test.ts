@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactDir, checkArtifactFileName, isJobMetricsFileName, jobMetricsFileName, pathInside } from '../../../src/artifacts/layout.ts';
+import { artifactDir, checkArtifactFileName, combinedAnalysisPath, isJobMetricsFileName, jobMetricsFileName, pathInside, sideFiles } from '../../../src/artifacts/layout.ts';
 
 describe('artifact file names from the cluster', () => {
   it("accepts Flink's names, including standalone ids with ':'", () => {
@@ -35,5 +35,21 @@ describe('job-metrics snapshot names', () => {
     assert.ok(isJobMetricsFileName(path.join('fixtures', 'case', 'job.json')));
     assert.ok(!isJobMetricsFileName('tm-1_ITIMER_2026-01-02_03_04_05.summary.json'));
     assert.ok(!isJobMetricsFileName('label.json'));
+  });
+});
+
+describe('files written beside a flame graph', () => {
+  it('names the summary, folded stacks and analysis after the flame graph, in its folder', () => {
+    assert.deepEqual(sideFiles(path.join('out', 'tm-1_ITIMER_2024-03-05_14_03_27.html')), {
+      summary: path.join('out', 'tm-1_ITIMER_2024-03-05_14_03_27.summary.json'),
+      collapsed: path.join('out', 'tm-1_ITIMER_2024-03-05_14_03_27.collapsed'),
+      analysis: path.join('out', 'tm-1_ITIMER_2024-03-05_14_03_27.analysis.md'),
+    });
+    assert.equal(sideFiles('a.HTM').summary, 'a.summary.json');
+    assert.equal(sideFiles(path.join('in', 'a.html'), 'elsewhere').collapsed, path.join('elsewhere', 'a.collapsed'));
+  });
+  it('stamps a combined analysis like Flink stamps its files', () => {
+    const now = new Date(2024, 2, 5, 4, 3, 7);
+    assert.equal(combinedAnalysisPath('out', now), path.join('out', 'combined-2024-03-05_04_03_07.analysis.md'));
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configValue, parseFlinkDurationSeconds } from '../../../src/flink/configuration.ts';
-import { parseFlinkVersion, supportsProfiler } from '../../../src/flink/version.ts';
 
 describe('flink configuration', () => {
   it('reads flat and nested keys', () => {
@@ -19,13 +18,5 @@ describe('flink configuration', () => {
     assert.equal(parseFlinkDurationSeconds('1 h'), 3600);
     assert.equal(parseFlinkDurationSeconds('soon'), undefined);
     assert.equal(parseFlinkDurationSeconds('5 fortnights'), undefined);
-  });
-  it('gates the profiler on Flink 1.19+', () => {
-    const v = (t: string) => supportsProfiler(parseFlinkVersion(t)!);
-    assert.equal(v('1.18.1'), false);
-    assert.equal(v('1.19.0'), true);
-    assert.equal(v('v1_20'), true);
-    assert.equal(v('2.0.0'), true);
-    assert.equal(parseFlinkVersion('banana'), undefined);
   });
 });

@@ -1,5 +1,6 @@
 // Flags win over the old in-cluster Job's environment variables, which win over defaults.
 // Pure: the same argv and env always give the same settings.
+import { usableSearchDir } from '../artifacts/pod-paths.ts';
 import { UsageError } from '../errors.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../flamegraph/types.ts';
 
@@ -29,13 +30,11 @@ export function resolveDuration(flag: string | undefined, env: NodeJS.ProcessEnv
 export function resolveSearchDirs(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
   const raw = flag ?? env.PROFILER_OUTPUT_DIR;
   if (raw === undefined || raw.trim() === '') return DEFAULT_SEARCH_DIRS;
-  const dirs = raw.split(/[\s,]+/).filter(Boolean);
-  for (const d of dirs) {
-    if (!d.startsWith('/') || d.split('/').includes('..')) {
-      throw new UsageError(`search dir "${d}" must be an absolute path inside the pod`, 'e.g. --search-dirs "/tmp /opt/flink/log"');
-    }
-  }
-  return dirs;
+  return raw.split(/[\s,]+/).filter(Boolean).map((d) => {
+    const dir = usableSearchDir(d);
+    if (dir === undefined) throw new UsageError(`search dir ${JSON.stringify(d)} must be an absolute path inside the pod`, 'e.g. --search-dirs "/tmp /opt/flink/log"');
+    return dir;
+  });
 }
 
 export function resolveDeploymentName(positional: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

@@ -40,13 +40,6 @@ export function statArgv(paths: string[]): string[] {
   return ['stat', '-c', '%s %Y %n', '--', ...paths];
 }
 
-/** Absolute, normalised, no "..": the only dirs that reach an exec argv. */
-export function usableSearchDir(dir: string): string | undefined {
-  if (!dir.startsWith('/') || dir.split('/').includes('..') || /[\u0000-\u001f]/.test(dir)) return undefined;
-  const normal = path.posix.normalize(dir);
-  return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
-}
-
 /** Parses `find -print0` output into files of the given dirs; hostile names land in `refused`. */
 export function parseFindOutput(stdout: Buffer, dirs: string[]): { files: DiskFile[]; refused: string[] } {
   const files: DiskFile[] = [];

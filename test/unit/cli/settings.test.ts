@@ -24,6 +24,9 @@ describe('settings: flags over the old Job env vars over defaults', () => {
     assert.deepEqual(resolveSearchDirs(undefined, { PROFILER_OUTPUT_DIR: '/tmp /data/prof' }), ['/tmp', '/data/prof']);
     assert.throws(() => resolveSearchDirs('relative/dir', {}), /absolute path/);
     assert.throws(() => resolveSearchDirs('/tmp/../etc', {}), /absolute path/);
+    // the same policy as the exec argv: normalised, control characters refused
+    assert.deepEqual(resolveSearchDirs('/opt//flink/log/,/tmp', {}), ['/opt/flink/log', '/tmp']);
+    assert.throws(() => resolveSearchDirs('/tmp/\u0007x', {}), /absolute path/);
     assert.equal(resolveDeploymentName(undefined, { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'sample-job');
     assert.equal(resolveDeploymentName('other', { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'other');
   });

@@ -5,21 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { applyStatOutput, findArgv, missingDirsIn, parseFindOutput, statArgv, usableSearchDir } from '../../../src/workflow/artifact-scan.ts';
+import { applyStatOutput, findArgv, missingDirsIn, parseFindOutput, statArgv } from '../../../src/workflow/artifact-scan.ts';
 
 const run = promisify(execFile);
-
-describe('usableSearchDir', () => {
-  it('normalises absolute dirs and refuses relative, ".." and control characters', () => {
-    assert.equal(usableSearchDir('/tmp/'), '/tmp');
-    assert.equal(usableSearchDir('/opt//flink/log'), '/opt/flink/log');
-    assert.equal(usableSearchDir('/'), '/');
-    assert.equal(usableSearchDir('tmp'), undefined);
-    assert.equal(usableSearchDir('/opt/../etc'), undefined);
-    assert.equal(usableSearchDir('/tmp\n/etc'), undefined);
-    assert.equal(usableSearchDir('-delete'), undefined);
-  });
-});
 
 describe('parseFindOutput', () => {
   it('keeps plain names of the scanned dirs and refuses hostile ones', () => {

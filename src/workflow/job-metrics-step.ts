@@ -23,8 +23,10 @@ export interface JobMetricsStepOptions {
 }
 
 export interface JobMetricsCapture {
-  /** the snapshot over the window and where it was saved; undefined when it could not be read */
-  finish(): Promise<{ snapshot: JobMetricsSnapshot; path: string } | undefined>;
+  /** the second sample and the snapshot over the window; undefined when it could not be read */
+  finish(): Promise<JobMetricsSnapshot | undefined>;
+  /** writes `<run>.job.json` into the run folder; undefined (after a warning) when that fails */
+  save(snapshot: JobMetricsSnapshot): Promise<string | undefined>;
 }
 
 /** Starts sampling at once, in the background; call finish() when the runs have ended. */
@@ -49,12 +51,18 @@ export function beginJobMetrics(client: FlinkRestClient, options: JobMetricsStep
       const started = await recorder;
       if (started === undefined) return undefined;
       try {
-        const snapshot = await started.finish();
-        const path = await saveJobMetrics(options.dir, jobMetricsFileName(options.mode, startedAt), snapshot);
-        emit({ type: 'step', message: `saved Flink's job metrics of ${snapshot.jobName} to ${path}` });
-        return { snapshot, path };
+        return await started.finish();
       } catch (err) {
         if (err instanceof InterruptedError) throw err;
+        return warn(err);
+      }
+    },
+    async save(snapshot) {
+      try {
+        const path = await saveJobMetrics(options.dir, jobMetricsFileName(options.mode, startedAt), snapshot);
+        emit({ type: 'step', message: `saved Flink's job metrics of ${snapshot.jobName} to ${path}` });
+        return path;
+      } catch (err) {
         return warn(err);
       }
     },

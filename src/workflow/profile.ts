@@ -15,6 +15,7 @@ import type { FileOutcome } from './fetch-artifact.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { noRunningJob } from './flink-problems.ts';
 import { openFlinkSession } from './flink-session.ts';
+import { beginJobMetrics } from './job-metrics-step.ts';
 import { downloadAll, triggerAll, waitForRuns, type DownloadResult, type RunEnd, type TriggerResult } from './profile-runs.ts';
 import { runningElsewhere } from './run-messages.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
@@ -62,6 +63,8 @@ export interface ProfileResult {
   duration: number;
   dir: string;
   targets: TargetOutcome[];
+  /** `<run>.job.json`: Flink's job metrics over the runs' window, when they could be read */
+  jobMetricsPath?: string;
 }
 
 export async function profileDeployment(cluster: Cluster, options: ProfileOptions, emit: Emit): Promise<ProfileResult> {
@@ -103,6 +106,14 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
       const result = triggered.get(t);
       return result?.status === 'running' ? [[t, result.run] as const] : [];
     }));
+    // Flink's own metrics for the job over the same window: sampled now, in the background
+    const [onlyJob] = running.length === 1 ? running : [];
+    const jobMetrics = runs.size === 0 ? undefined : beginJobMetrics(session.client, {
+      ...(onlyJob?.jid ? { jobId: onlyJob.jid } : {}),
+      ...(session.flinkVersion ? { flinkVersion: session.flinkVersion } : {}),
+      dir,
+      mode: options.mode,
+    }, emit);
     const ends = runs.size === 0 ? new Map<PlannedTarget, RunEnd>() : await waitForRuns(runs, targets.length, ctx, {
       ...(options.graceSeconds !== undefined ? { graceSeconds: options.graceSeconds } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -113,7 +124,13 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
       return end?.status === 'finished' ? [[t, end.run.outputFile] as const] : [];
     }));
     const podDirs = [...new Set([facts.profilingDir ?? '/tmp', ...options.searchDirs])];
-    const downloads = runs.size === 0 ? new Map<PlannedTarget, DownloadResult>() : await downloadAll(files, cluster, ctx, { dir, podDirs });
+    const [downloads, metrics] = await Promise.all([
+      runs.size === 0 ? new Map<PlannedTarget, DownloadResult>() : downloadAll(files, cluster, ctx, { dir, podDirs }),
+      jobMetrics?.finish(),
+    ]);
+    // beside the flame graphs only: a run that saved none leaves the folder as it was
+    const anySaved = [...downloads.values()].some((d) => d.status === 'saved');
+    const jobMetricsPath = metrics && anySaved ? await jobMetrics?.save(metrics) : undefined;
     return {
       namespace: cluster.namespace,
       deployment: name,
@@ -122,6 +139,7 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
       duration: options.duration,
       dir,
       targets: targets.map((t) => targetOutcome(t, triggered.get(t), ends.get(t), files.get(t), downloads.get(t))),
+      ...(jobMetricsPath ? { jobMetricsPath } : {}),
     };
   } finally {
     await session.close();

@@ -119,6 +119,7 @@ export function toJson(result: ProfileResult, analysis: AnalysisJson | null): ob
       message: t.message ?? null,
       hint: t.hint ?? null,
     })),
+    jobMetrics: result.jobMetricsPath ?? null,
     analysis,
   };
 }

@@ -137,10 +137,11 @@ describe('the profile step that records job metrics', () => {
     const events: WorkflowEvent[] = [];
     const capture = beginJobMetrics(new FlinkRestClient(sim.url, { timeoutMs: 5000 }), { flinkVersion: '1.20.5', dir, mode: 'ITIMER', startedAt: new Date(2026, 0, 2, 3, 4, 5) }, (e) => events.push(e));
     await new Promise((r) => setTimeout(r, 800));
-    const saved = await capture.finish();
-    assert.equal(saved?.path, join(dir, 'job_ITIMER_2026-01-02_03_04_05.job.json'));
-    assert.deepEqual(await readJobMetricsFile(saved.path), saved.snapshot);
-    assert.equal(saved.snapshot.jobName, 'orders');
+    const snapshot = await capture.finish();
+    assert.equal(snapshot?.jobName, 'orders');
+    const saved = await capture.save(snapshot);
+    assert.equal(saved, join(dir, 'job_ITIMER_2026-01-02_03_04_05.job.json'));
+    assert.deepEqual(await readJobMetricsFile(saved), snapshot);
     assert.ok(events.some((e) => e.type === 'step' && e.message.includes('job_ITIMER_2026-01-02_03_04_05.job.json')));
     assert.ok(!events.some((e) => e.type === 'warning'));
   });

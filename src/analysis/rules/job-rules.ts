@@ -18,6 +18,8 @@ export const JOB_THRESHOLDS = {
 
 /** a function needs this much CPU (ms/s) on its hottest TaskManager before skew between TaskManagers is judged */
 const MIN_SKEW_MS = 50;
+/** the hot subtask (or function) busy at least this (ms/s) makes skew a high finding */
+const SKEW_LIMITING_BUSY = 500;
 
 const TASK_MANAGER = (summary: ProfileSummary): boolean => summary.target !== 'JobManager';
 
@@ -103,18 +105,24 @@ export function skewFindings(summaries: ProfileSummary[], job: JobMetricsSnapsho
   const metricSkew = job ? subtaskSkews(job)[0] : undefined;
   const profileSkew = functionSkew(summaries.filter(TASK_MANAGER), job);
   const ratio = Math.max(metricSkew?.ratio ?? 0, profileSkew?.ratio ?? 0);
-  const severity = bandSeverity(ratio, JOB_THRESHOLDS.skew);
+  let severity = bandSeverity(ratio, JOB_THRESHOLDS.skew);
   if (severity === undefined) return [];
+  // Skew costs throughput once the hot subtask is busy; before that it only limits how far the job scales.
+  const hotBusy = metricSkew?.hot.busyMsPerSecond ?? profileSkew?.hotMs;
+  const limiting = hotBusy === undefined || hotBusy >= SKEW_LIMITING_BUSY;
+  if (severity === 'high' && !limiting) severity = 'medium';
   const evidence: string[] = [];
   let attribution: FindingAttribution | undefined;
   let target = '';
   if (metricSkew !== undefined && bandSeverity(metricSkew.ratio, JOB_THRESHOLDS.skew) !== undefined) {
     const { vertex, hot } = metricSkew;
     const unit = metricSkew.metric === 'busyMsPerSecond' ? 'ms/s busy' : metricSkew.metric === 'recordsIn' ? 'records in' : 'records out';
+    const records = metricSkew.metric === 'recordsOut' ? 'recordsOut' : 'recordsIn';
     evidence.push(
       `${vertex.name}: subtask ${hot.index} on ${hot.taskManagerId} has ${Math.round(metricSkew.hotValue)} ${unit}, ${metricSkew.ratio.toFixed(1)}× the ${Math.round(metricSkew.othersValue)} of the other subtasks`,
-      ...vertex.subtasks.slice(0, 6).map((s) => `subtask ${s.index} (${s.taskManagerId}): ${s.recordsIn ?? '?'} records in, busy ${ms(s.busyMsPerSecond)}`),
+      ...vertex.subtasks.slice(0, 6).map((s) => `subtask ${s.index} (${s.taskManagerId}): ${s[records] ?? '?'} ${records === 'recordsIn' ? 'records in' : 'records out'}, busy ${ms(s.busyMsPerSecond)}`),
     );
+    if (!limiting) evidence.push(`the hot subtask is busy ${ms(hotBusy)}: the skew does not limit the job yet, but it caps how far more parallelism helps`);
     const code = codeOfVertex(vertex, summaries, job!);
     attribution = vertexAttribution(vertex, code, job!);
     target = hot.taskManagerId;
@@ -149,6 +157,8 @@ export function skewFindings(summaries: ProfileSummary[], job: JobMetricsSnapsho
 interface FunctionSkew {
   fn: string;
   ratio: number;
+  /** thread time per second of the function on its hottest TaskManager */
+  hotMs: number;
   hottest: string;
   perTarget: Array<[string, number]>;
   attribution: FindingAttribution;
@@ -175,7 +185,7 @@ function functionSkew(summaries: ProfileSummary[], job: JobMetricsSnapshot | und
       if (best !== undefined && ratio <= best.ratio) continue;
       const fnCost = hotSummary.attribution!.functions.find((fn) => fn.function === name)!;
       const site: CostSite = { kind: 'self', hotFrame: name, userFrame: name, samples: hotSamples, task: true, path: [], ...(fnCost.operator ? { operator: fnCost.operator } : {}) };
-      best = { fn: name, ratio, hottest: hotTarget, perTarget: perTarget.map(([t, s]) => [t, s]), attribution: attributeSite(ctx, site).attribution };
+      best = { fn: name, ratio, hotMs, hottest: hotTarget, perTarget: perTarget.map(([t, s]) => [t, s]), attribution: attributeSite(ctx, site).attribution };
     }
   }
   return best;

@@ -1,5 +1,6 @@
 // The plugin as a user runs it: the real kubectl finds `kubectl-squirrly` on PATH and drives a
-// real Flink cluster (1.20 and 2.x) that the Kubernetes simulator fronts.
+// real Flink cluster (1.19, the oldest with the profiler, 1.20 and 2.x) that the Kubernetes simulator fronts,
+// or the real API server under SQUIRRLY_CLUSTER=realkube.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -32,7 +33,7 @@ function kubectl(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<R
   });
 }
 
-for (const flinkProfile of ['1.20', '2.x'] as FlinkProfile[]) {
+for (const flinkProfile of ['1.19', '1.20', '2.x'] as FlinkProfile[]) {
   describe(`kubectl squirrly against real Flink ${flinkProfile}`, { skip: skipAll }, () => {
     let real: RealDeployment | undefined;
     let work = '';
@@ -78,7 +79,7 @@ for (const flinkProfile of ['1.20', '2.x'] as FlinkProfile[]) {
         const name = target.file.split('/').pop() ?? '';
         assert.match(name, new RegExp(`^${pod.name}_ITIMER_`));
         assert.ok(readdirSync(real.podTmp(pod)).includes(name), `${name} not in the pod's /tmp`);
-        assert.equal(html, readFileSync(join(real.podTmp(pod), name), 'utf8'));
+        assert.deepEqual(readFileSync(target.file), readFileSync(join(real.podTmp(pod), name)), 'byte-identical to what Flink wrote');
         assert.match(html, /<h1>CPU profile<\/h1>/);
       }
     });

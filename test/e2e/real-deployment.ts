@@ -1,10 +1,13 @@
-// A real Flink cluster fronted by the Kubernetes simulator: the scenario creates the FlinkDeployment
-// and its pods (no simulated Flink), each real process profiles into its pod's /tmp folder, and the
-// JobManager pod's port 8081 forwards to the real REST endpoint.
-import { startScenario, type Scenario } from '../sim/scenario.ts';
+// A real Flink cluster fronted by the Kubernetes simulator or the real API server (test/support/cluster.ts):
+// the scenario creates the FlinkDeployment and its pods (no simulated Flink), each real process profiles
+// into its pod's /tmp folder, and the JobManager pod's port 8081 forwards to the real REST endpoint.
+import { startScenario, type TestScenario as Scenario } from '../support/cluster.ts';
 import type { SimPod } from '../sim/types.ts';
 import { startRealFlink, type FlinkProfile, type RealFlink } from './flink-cluster.ts';
 import { join } from 'node:path';
+
+/** what each Maven profile of test/e2e/flink runs */
+const flinkVersions: Record<FlinkProfile, string> = { '1.19': '1.19.3', '1.20': '1.20.5', '2.x': '2.3.0' };
 
 export interface RealDeployment {
   scenario: Scenario;
@@ -32,7 +35,7 @@ export async function startRealDeployment(opts: {
         name,
         namespace,
         external: true,
-        flinkVersion: opts.flinkProfile === '1.20' ? '1.20.5' : '2.3.0',
+        flinkVersion: flinkVersions[opts.flinkProfile],
         taskManagers: opts.taskManagers ?? 2,
       },
     ],
@@ -50,10 +53,10 @@ export async function startRealDeployment(opts: {
       // native mode: the TaskManager's resource id is its pod name
       taskManagers: taskManagerPods.map((pod) => ({ resourceId: pod.name, profilingDir: podTmp(pod) })),
     });
-    scenario.setPortTarget(namespace, jobManagerPod.name, 8081, { host: '127.0.0.1', port: flink.restPort });
+    await scenario.setPortTarget(namespace, jobManagerPod.name, 8081, { host: '127.0.0.1', port: flink.restPort });
     const real = flink;
     // the operator would report what the real cluster runs
-    scenario.updateDeployment(namespace, name, (d) => {
+    await scenario.updateDeployment(namespace, name, (d) => {
       d.status = {
         ...d.status,
         jobStatus: { ...d.status?.['jobStatus'], jobId: real.jobId, state: 'RUNNING' },

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { RbacRule, ScenarioSpec } from '../sim/types.ts';
-import { startScenario, type Scenario } from '../sim/scenario.ts';
+import { startScenario, type TestScenario as Scenario } from '../support/cluster.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 
 const NS = 'squirrly';
@@ -110,7 +110,7 @@ describe('doctor names the exact fix', () => {
       { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
     ];
-    scenario.addUser('no-forward', rules);
+    await scenario.addUser('no-forward', rules);
     const r = await doctor(scenario.writeKubeconfig({ user: 'no-forward' }));
     assert.equal(r.code, 1);
     assert.match(line(r.stdout, 'RBAC create pods/portforward'), /^✗ RBAC create pods\/portforward +denied in namespace squirrly: profile cannot work without it/);
@@ -138,7 +138,7 @@ describe('doctor names the exact fix', () => {
 
   it('a JobManager that is not ready: the operator status with its error', async (t) => {
     const scenario = await scenarioFor(t, {});
-    scenario.updateDeployment(NS, 'sample-job', (d) => {
+    await scenario.updateDeployment(NS, 'sample-job', (d) => {
       Object.assign(d['status'] as object, { jobManagerDeploymentStatus: 'ERROR', error: 'back-off restarting failed container' });
     });
     const r = await doctor(scenario.kubeconfigPath);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ScenarioSpec } from '../sim/types.ts';
-import { startScenario, type Scenario } from '../sim/scenario.ts';
+import { startScenario, type TestScenario as Scenario } from '../support/cluster.ts';
 import { pluginCommand, repoRoot, runCli, runCommand, type CliOptions, type CliResult } from '../support/cli.ts';
 
 const FAST = 20; // simulated profiler clock speed-up

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export type FlinkProfile = '1.20' | '2.x';
+export type FlinkProfile = '1.19' | '1.20' | '2.x';
 
 export const FLINK_PROJECT = join(dirname(fileURLToPath(import.meta.url)), '..', 'flink');
 
@@ -39,6 +39,7 @@ export function buildFlink(profile: FlinkProfile): Promise<FlinkBuild> {
 async function doBuild(profile: FlinkProfile): Promise<FlinkBuild> {
   const args = ['-q', '-B', 'package'];
   if (profile === '2.x') args.push('-Pflink2');
+  if (profile === '1.19') args.push('-Pflink119');
   try {
     await run('mvn', args, { cwd: FLINK_PROJECT, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {

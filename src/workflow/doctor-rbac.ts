@@ -10,13 +10,17 @@ export interface Permission extends AccessCheck {
 }
 
 // Namespaces are cluster-scoped: `get namespaces` is left out on purpose (the plugin copes with a 403 there).
+// Port-forward and exec are WebSocket upgrades, which are GET requests: the API server authorizes `get` for
+// the request and, since Kubernetes 1.35, `create` on top, so both verbs are needed.
 export const PERMISSIONS: readonly Permission[] = [
   { verb: 'get', group: FLINK_GROUP, resource: 'flinkdeployments', required: true, usedFor: 'read the FlinkDeployment' },
   { verb: 'list', group: FLINK_GROUP, resource: 'flinkdeployments', required: false, usedFor: 'name the deployments that exist when one is not found' },
   { verb: 'get', group: FLINK_GROUP, resource: 'flinksessionjobs', required: false, usedFor: 'resolve flinksessionjob/NAME to its session cluster' },
   { verb: 'list', group: '', resource: 'pods', required: true, usedFor: 'find the JobManager and TaskManager pods' },
   { verb: 'get', group: '', resource: 'services', required: false, usedFor: 'reach the REST API through the <name>-rest service with --via proxy' },
+  { verb: 'get', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },
   { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },
+  { verb: 'get', group: '', resource: 'pods', subresource: 'exec', required: false, usedFor: 'download fallback and the disk scan of `artifacts`' },
   { verb: 'create', group: '', resource: 'pods', subresource: 'exec', required: false, usedFor: 'download fallback and the disk scan of `artifacts`' },
 ];
 

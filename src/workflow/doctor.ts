@@ -125,7 +125,7 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
   if (profilingOk) add('profiling', 'profiling enabled', 'pass', 'rest.profiling.enabled is "true"');
   else add('profiling', 'profiling enabled', 'fail', `rest.profiling.enabled is not "true" on ${facts.name}`, `enable it (the operator restarts the JobManager): ${enableProfilingPatch(facts.name, namespace)}`);
 
-  const missing = ['list pods', via === 'proxy' ? 'get services/proxy' : 'create pods/portforward'].filter((p) => deniedText.has(p));
+  const missing = ['list pods', ...(via === 'proxy' ? ['get services/proxy'] : ['get pods/portforward', 'create pods/portforward'])].filter((p) => deniedText.has(p));
   if (missing.length > 0) return skipFrom(add, 'rest', `needs ${missing.join(' and ')}`);
   if (!operatorOk) return skipFrom(add, 'rest', 'needs a ready JobManager');
   await restChecks(cluster, facts, versionOk && profilingOk, add, via);

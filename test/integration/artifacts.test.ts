@@ -185,6 +185,8 @@ describe('artifacts when the cluster is in trouble', () => {
   });
 
   it('a token without pods/exec: every pod says so, the REST history and downloads still work', async () => {
+    // its own run: the test before it stays on the simulator
+    await profileThroughRest(env.scenario, [tmPath(env.taskManagers()[0]!)]);
     await env.scenario.setRbac([
       { apiGroups: ['*'], resources: ['flinkdeployments', 'pods', 'pods/portforward', 'services', 'namespaces', 'selfsubjectaccessreviews'], verbs: ['*'] },
     ]);

@@ -108,14 +108,15 @@ describe('doctor names the exact fix', () => {
     const rules: RbacRule[] = [
       { apiGroups: ['flink.apache.org'], resources: ['flinkdeployments', 'flinksessionjobs'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
     ];
     await scenario.addUser('no-forward', rules);
     const r = await doctor(scenario.writeKubeconfig({ user: 'no-forward' }));
     assert.equal(r.code, 1);
     assert.match(line(r.stdout, 'RBAC create pods/portforward'), /^✗ RBAC create pods\/portforward +denied in namespace squirrly: profile cannot work without it/);
     assert.match(line(r.stdout, 'RBAC create pods/exec'), /^✔ /);
-    assert.match(line(r.stdout, 'Flink REST'), /^- .*skipped: needs create pods\/portforward/);
+    assert.match(line(r.stdout, 'RBAC get pods/portforward'), /^✗ RBAC get pods\/portforward +denied in namespace squirrly: profile cannot work without it/);
+    assert.match(line(r.stdout, 'Flink REST'), /^- .*skipped: needs get pods\/portforward and create pods\/portforward/);
     assert.ok(
       r.stdout.includes(
         [
@@ -127,7 +128,7 @@ describe('doctor names the exact fix', () => {
           'rules:',
           '- apiGroups: [""]',
           '  resources: ["pods/portforward"]',
-          '  verbs: ["create"]',
+          '  verbs: ["get", "create"]',
           '',
           'kubectl create rolebinding squirrly -n squirrly --role squirrly --user YOUR_USER',
         ].join('\n'),

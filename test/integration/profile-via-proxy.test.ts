@@ -38,7 +38,7 @@ const sampleJob = (taskManagers = 2): ScenarioSpec => ({ deployments: [{ name: '
 const readRules: RbacRule[] = [
   { apiGroups: ['flink.apache.org'], resources: ['flinkdeployments'], verbs: ['get', 'list'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
-  { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
 ];
 const proxyRule: RbacRule = { apiGroups: [''], resources: ['services/proxy'], verbs: ['get', 'create'] };
 

@@ -29,8 +29,20 @@ export class AdminApi {
     this.#token = token;
   }
 
-  /** One request; resolves for every HTTP status, rejects only on transport errors. */
-  send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiAnswer> {
+  /**
+   * One request; resolves for every HTTP status, rejects only on transport errors. A 429 (a CRD's
+   * storage still initialising right after it was created) is retried as the server asks.
+   */
+  async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiAnswer> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.#sendOnce(method, path, body, contentType);
+      if (answer.status !== 429 || attempt >= 20) return answer;
+      const seconds = Number(answer.body?.details?.retryAfterSeconds ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(seconds, 0.1), 2) * 1000));
+    }
+  }
+
+  #sendOnce(method: string, path: string, body: unknown, contentType: string): Promise<ApiAnswer> {
     const url = new URL(path, this.server);
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {

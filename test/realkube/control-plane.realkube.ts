@@ -12,6 +12,7 @@ import { allowEverything } from '../sim/kube/rbac.ts';
 import type { RbacRule } from '../sim/types.ts';
 import { repoRoot, runCli } from '../support/cli.ts';
 import { runKubectl } from '../support/kubectl.ts';
+import { waitUntil } from './api.ts';
 import { nodeName, realKubeSkipReason } from './control-plane.ts';
 import { startRealScenario, type RealScenario } from './scenario.ts';
 
@@ -88,12 +89,13 @@ describe('the real control plane', { skip: realKubeSkipReason() }, () => {
     const rules: RbacRule[] = [
       { apiGroups: ['flink.apache.org'], resources: ['flinkdeployments', 'flinksessionjobs'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods/portforward'], verbs: ['get', 'create'] },
     ];
     await scenario.addUser('no-exec', rules);
     const kubeconfig = scenario.writeKubeconfig({ user: 'no-exec' });
     const doctor = await runCli(['doctor', 'sample-job'], { env: { KUBECONFIG: kubeconfig } });
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert.match(line(doctor.stdout, 'RBAC get pods/exec'), /^! RBAC get pods\/exec +denied in namespace squirrly/);
     assert.match(line(doctor.stdout, 'RBAC create pods/exec'), /^! RBAC create pods\/exec +denied in namespace squirrly/);
     assert.match(line(doctor.stdout, 'RBAC create pods/portforward'), /^✔ /);
     assert.match(line(doctor.stdout, 'Flink REST'), /^✔ /);
@@ -129,8 +131,11 @@ describe("the Role krew ships, applied with real RBAC", { skip: realKubeSkipReas
     assert.equal(applied.code, 0, applied.stderr);
     const kubeconfig = path.join(out, 'limited.yaml');
     await writeFile(kubeconfig, readFileSync(scenario.kubeconfigPath, 'utf8').replace(scenario.token, scenario.controlPlane.users.limited.token), { mode: 0o600 });
-    const canI = await runKubectl(['auth', 'can-i', 'create', 'pods/exec', '-n', namespace], { kubeconfig });
-    assert.equal(canI.stdout.trim(), 'yes', canI.stderr);
+    // the authorizer reads RBAC from a cache that follows the objects a moment later
+    await waitUntil('the Role to take effect', async () => {
+      const canI = await runKubectl(['auth', 'can-i', 'create', 'pods', '--subresource', 'exec', '-n', namespace], { kubeconfig });
+      return canI.stdout.trim() === 'yes' ? true : undefined;
+    }, 30_000, 200);
 
     const doctor = await runCli(['doctor', 'sample-job', '-n', namespace, '-o', 'json'], { env: { KUBECONFIG: kubeconfig } });
     const doc = JSON.parse(doctor.stdout);

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAllYaml } from '@kubernetes/client-node';
+import { loadYaml } from '@kubernetes/client-node';
 import { startGroup, tail, type GroupProcess } from '../e2e/support/processes.ts';
 import { freePorts } from '../e2e/support/ports.ts';
 import { AdminApi, waitUntil } from './api.ts';
@@ -75,8 +75,16 @@ function token(): string {
 /** kwok's default pod stages make every pod Running and Ready; pods labelled for holding keep the status the scenario gives them. */
 export const holdStatusLabel = 'squirrly.test/hold-status';
 
+/** the documents of a multi-document YAML file, empty ones left out (client-node's loadAllYaml trips on those) */
+function yamlDocuments(text: string): any[] {
+  return text
+    .split(/^---\s*$/m)
+    .filter((doc) => doc.replace(/#.*$/gm, '').trim() !== '')
+    .map((doc) => loadYaml<any>(doc));
+}
+
 function holdAwareStages(stagesYaml: string): string {
-  const docs = loadAllYaml(stagesYaml).filter((doc) => doc !== null && typeof doc === 'object');
+  const docs = yamlDocuments(stagesYaml);
   let patched = 0;
   for (const stage of docs) {
     if (stage?.spec?.resourceRef?.kind !== 'Pod' || !['pod-ready', 'pod-complete'].includes(stage?.metadata?.name)) continue;
@@ -169,7 +177,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     await waitUntil('the default namespace', async () => ((await admin.send('GET', '/api/v1/namespaces/default')).status === 200 ? true : undefined));
 
     // kwok's CRDs (exec and port-forward targets), then the Flink operator's
-    const crds = [...loadAllYaml(await readFile(join(bin, 'crds.yaml'), 'utf8')).filter(Boolean), flinkDeploymentCrd, flinkSessionJobCrd];
+    const crds = [...yamlDocuments(await readFile(join(bin, 'crds.yaml'), 'utf8')), flinkDeploymentCrd, flinkSessionJobCrd];
     for (const crd of crds) await admin.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     for (const crd of crds) {
       const name = (crd as { metadata: { name: string } }).metadata.name;
@@ -190,7 +198,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       join(bin, 'kwok'),
       '--kubeconfig', kwokKubeconfig,
       '--config', stagesFile,
-      '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector', 'kwok.x-k8s.io/node=fake',
+      '--manage-nodes-with-annotation-selector', 'kwok.x-k8s.io/node=fake',
       '--server-address', `127.0.0.1:${kubeletPort}`,
       '--tls-cert-file', pki.kubelet.certFile, '--tls-private-key-file', pki.kubelet.keyFile,
       '--node-ip', '127.0.0.1', '--node-port', String(kubeletPort),

@@ -98,9 +98,11 @@ export function handleUpgrade(
     return refuse(badRequest('this path cannot be upgraded'));
   }
   const { name, namespace, subresource } = route;
-  const access = { verb: 'create', group: '', resource: 'pods', subresource, namespace };
-  if (!isAllowed(context.user.rules, access)) {
-    return refuse(forbidden({ resource: 'pods', group: '', name }, { user: context.user.name, verb: 'create', subresource, namespace }));
+  // a WebSocket upgrade is a GET: authorized as `get`, then (Kubernetes 1.35+) as `create` too; SPDY's POST as `create`
+  for (const verb of req.method === 'POST' ? ['create'] : ['get', 'create']) {
+    if (!isAllowed(context.user.rules, { verb, group: '', resource: 'pods', subresource, namespace })) {
+      return refuse(forbidden({ resource: 'pods', group: '', name }, { user: context.user.name, verb, subresource, namespace }));
+    }
   }
   const pod = context.store.simPod(namespace, name);
   if (pod === undefined) return refuse(notFound({ resource: 'pods', group: '', name }));

@@ -15,10 +15,12 @@ describe('the RBAC the plugin needs', () => {
       'get flinksessionjobs',
       'list pods',
       'get services',
+      'get pods/portforward',
       'create pods/portforward',
+      'get pods/exec',
       'create pods/exec',
     ]);
-    assert.deepEqual(PERMISSIONS.filter((p) => p.required).map(permissionText), ['get flinkdeployments', 'list pods', 'create pods/portforward']);
+    assert.deepEqual(PERMISSIONS.filter((p) => p.required).map(permissionText), ['get flinkdeployments', 'list pods', 'get pods/portforward', 'create pods/portforward']);
   });
 
   it('krew/rbac.yaml grants exactly what doctor checks', () => {

@@ -31,7 +31,7 @@ const spec: ScenarioSpec = {
   rbac: [
     { apiGroups: ['flink.apache.org'], resources: ['flinkdeployments'], verbs: ['get', 'list'] },
     { apiGroups: [''], resources: ['pods', 'namespaces', 'services'], verbs: ['get', 'list'] },
-    { apiGroups: [''], resources: ['pods/portforward', 'pods/exec'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['pods/portforward', 'pods/exec'], verbs: ['get', 'create'] },
   ],
 };
 
@@ -138,8 +138,8 @@ describe('the simulator answers like kube-apiserver v1.37', { skip: realKubeSkip
 
   it('/version names the same release', async () => {
     await same(async (c) => {
-      const version = (await c.api.send('GET', '/version')).body;
-      return { major: version.major, minor: version.minor, gitVersion: version.gitVersion, platform: version.platform };
+      const { gitCommit: _commit, buildDate: _date, ...version } = (await c.api.send('GET', '/version')).body;
+      return version;
     });
   });
 
@@ -153,6 +153,7 @@ describe('the simulator answers like kube-apiserver v1.37', { skip: realKubeSkip
 
   it('exec and port-forward without an upgrade', async () => {
     await same((c) => statusOf(c, 'GET', `/api/v1/namespaces/${NS}/pods/${c.taskManager}/exec?command=true&container=flink-main-container&stdout=1`));
-    await same((c) => statusOf(c, 'GET', `/api/v1/namespaces/${NS}/pods/${c.taskManager}/portforward?ports=8081`));
+    await same((c) => statusOf(c, 'POST', `/api/v1/namespaces/${NS}/pods/${c.taskManager}/portforward?ports=8081`));
   });
+
 });

@@ -33,12 +33,13 @@ function containerEnvironment(): NodeJS.ProcessEnv {
   return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/opt/flink', FLINK_HOME: '/opt/flink' };
 }
 
-function exitStatus(command: string[], exitCode: number): object {
+function exitStatus(exitCode: number): object {
   if (exitCode === 0) return { metadata: {}, status: 'Success' };
   return {
     metadata: {},
     status: 'Failure',
-    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${exitCode}`,
+    // what a WebSocket client gets: the API server re-words the kubelet's status as it relays it
+    message: `command terminated with non-zero exit code: command terminated with exit code ${exitCode}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
   };
@@ -100,6 +101,6 @@ export function runExec(ws: WebSocket, request: ExecRequest): void {
   child.on('error', (error) => finish(ws, internalErrorStatus(error.message)));
   child.on('close', (code, signal) => {
     const exitCode = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
-    finish(ws, exitStatus(request.command, exitCode));
+    finish(ws, exitStatus(exitCode));
   });
 }

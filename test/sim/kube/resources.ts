@@ -14,21 +14,26 @@ export interface ResourceType {
 
 const readOnly = ['get', 'list', 'watch'];
 const mutable = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+/** what kube-apiserver lists for a custom resource, in its order */
+const customResource = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
 export const resourceTypes: readonly ResourceType[] = [
   { group: '', version: 'v1', resource: 'pods', singularName: 'pod', kind: 'Pod', namespaced: true, verbs: mutable, shortNames: ['po'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'services', singularName: 'service', kind: 'Service', namespaced: true, verbs: readOnly, shortNames: ['svc'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'namespaces', singularName: 'namespace', kind: 'Namespace', namespaced: false, verbs: ['get', 'list'], shortNames: ['ns'] },
-  { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinkdeployments', singularName: 'flinkdeployment', kind: 'FlinkDeployment', namespaced: true, verbs: mutable, shortNames: ['flinkdep'] },
-  { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinksessionjobs', singularName: 'flinksessionjob', kind: 'FlinkSessionJob', namespaced: true, verbs: mutable, shortNames: ['sessionjob'] },
+  { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinkdeployments', singularName: 'flinkdeployment', kind: 'FlinkDeployment', namespaced: true, verbs: customResource, shortNames: ['flinkdep'] },
+  { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinksessionjobs', singularName: 'flinksessionjob', kind: 'FlinkSessionJob', namespaced: true, verbs: customResource, shortNames: ['sessionjob'] },
 ];
 
 /** Subresources listed in discovery; they are served by the exec, port-forward and service proxy handlers. */
-const subresources = [
+const subresources: Array<{ group: string; name: string; kind: string; verbs: string[]; groupVersion?: { group: string; version: string } }> = [
   { group: '', name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   { group: '', name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   { group: '', name: 'services/proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   { group: 'flink.apache.org', name: 'flinkdeployments/status', kind: 'FlinkDeployment', verbs: ['get', 'patch', 'update'] },
+  // the operator's CRD declares a scale subresource (spec.taskManager.replicas)
+  { group: 'flink.apache.org', name: 'flinkdeployments/scale', kind: 'Scale', verbs: ['get', 'patch', 'update'], groupVersion: { group: 'autoscaling', version: 'v1' } },
+  { group: 'flink.apache.org', name: 'flinksessionjobs/status', kind: 'FlinkSessionJob', verbs: ['get', 'patch', 'update'] },
 ];
 
 const authorizationGroup = 'authorization.k8s.io';
@@ -44,12 +49,16 @@ export function apiVersionOf(type: ResourceType): string {
 export function versionDocument(): object {
   return {
     major: '1',
-    minor: '32',
-    gitVersion: 'v1.32.4',
-    gitCommit: '59526cd4867447956156ae3a602fcbac10a2c335',
+    minor: '37',
+    emulationMajor: '1',
+    emulationMinor: '37',
+    minCompatibilityMajor: '1',
+    minCompatibilityMinor: '36',
+    gitVersion: 'v1.37.2',
+    gitCommit: 'b1a3c2e0f4d5a6b7c8d9e0f1a2b3c4d5e6f7a8b9',
     gitTreeState: 'clean',
-    buildDate: '2025-04-22T16:02:27Z',
-    goVersion: 'go1.23.6',
+    buildDate: '2026-11-12T09:14:05Z',
+    goVersion: 'go1.26.8',
     compiler: 'gc',
     platform: 'linux/amd64',
   };
@@ -108,7 +117,7 @@ export function resourceListDocument(group: string, version: string): object | u
     ...(t.categories === undefined ? {} : { categories: t.categories }),
   }));
   for (const sub of subresources.filter((s) => s.group === group)) {
-    resources.push({ name: sub.name, singularName: '', namespaced: true, kind: sub.kind, verbs: sub.verbs });
+    resources.push({ name: sub.name, singularName: '', namespaced: true, ...(sub.groupVersion ?? {}), kind: sub.kind, verbs: sub.verbs });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }

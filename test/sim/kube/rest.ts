@@ -178,7 +178,10 @@ async function reviewAccess(context: RestContext, req: IncomingMessage, res: Ser
     apiVersion: 'authorization.k8s.io/v1',
     metadata: { creationTimestamp: null },
     spec,
-    status: allowed ? { allowed: true, reason: `RBAC: allowed for User "${context.user.name}"` } : { allowed: false },
+    // the real authorizer names the binding that allowed it; the simulator's binding is named after the user
+    status: allowed
+      ? { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${context.user.name}" of ClusterRole "${context.user.name}" to User "${context.user.name}"` }
+      : { allowed: false },
   });
 }
 
@@ -205,6 +208,13 @@ export async function handleRestRequest(
     }
     if (route.kind === 'resource') {
       if (route.subresource === 'exec' || route.subresource === 'portforward') {
+        // authorized like any request (GET as get, POST as create) before the missing upgrade is noticed
+        const verb = method === 'POST' ? 'create' : 'get';
+        const access = { verb, group: '', resource: 'pods', subresource: route.subresource, namespace: route.namespace ?? '' };
+        if (!isAllowed(context.user.rules, access)) {
+          const subject = { resource: 'pods', group: '', ...(route.name === undefined ? {} : { name: route.name }) };
+          throw new RequestError(forbidden(subject, { user: context.user.name, verb, subresource: route.subresource, namespace: route.namespace ?? '' }));
+        }
         throw new RequestError(badRequest('Upgrade request required'));
       }
       if (route.subresource !== undefined) return sendNotFoundPage(res);

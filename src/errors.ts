@@ -1,6 +1,6 @@
 // Typed errors shared by every layer. Only the CLI turns them into an exit code.
 
-/** Exit codes of SPEC §2.5. */
+/** The exit codes the CLI documents. */
 export const ExitCode = {
   ok: 0,
   failure: 1,

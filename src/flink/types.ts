@@ -1,4 +1,4 @@
-// Shapes of the JobManager REST responses the plugin reads (flink-profiler.md §1). Every field
+// Shapes of the JobManager REST responses the plugin reads. Every field
 // is optional or loosely typed: these come over the wire and newer Flink versions add fields.
 import type { ProfilingMode } from '../flamegraph/types.ts';
 

@@ -1,4 +1,4 @@
-// Every network wait has a deadline (SPEC §6). client-node's generated APIs take no signal,
+// Every network wait has a deadline. client-node's generated APIs take no signal,
 // so the wait is raced against a timer; the CLI ends the process, which drops the request.
 import { SquirrlyError } from '../errors.ts';
 

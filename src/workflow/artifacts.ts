@@ -1,4 +1,4 @@
-// Use case: list every profiling run the cluster knows (SPEC §2.2) — the REST history of the
+// Use case: list every profiling run the cluster knows — the REST history of the
 // JobManager and every TaskManager, merged with the files an exec scan finds on each pod's disk —
 // and download the chosen files into the same layout as `profile`. Works on unhealthy deployments:
 // without the profiler routes (or a ready JobManager) the disks are still scanned.

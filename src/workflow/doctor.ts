@@ -1,4 +1,4 @@
-// Use case: preflight (SPEC §2.4). One result per check, each failure with its fix. A failed check
+// Use case: preflight. One result per check, each failure with its fix. A failed check
 // does not stop the run: later checks that still make sense run, the ones that depend on it "skip".
 import { selectProvider } from '../analysis/select-provider.ts';
 import { SquirrlyError } from '../errors.ts';

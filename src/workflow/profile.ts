@@ -1,6 +1,6 @@
-// Use case: profile a FlinkDeployment (SPEC §2.1 steps 1–7, 9). From a cluster to flame graphs
+// Use case: profile a FlinkDeployment. From a cluster to flame graphs
 // on disk: check the deployment, open the Flink session, trigger every target, wait, download.
-// Analysis (step 8) runs after this, on the saved files.
+// Analysis runs after this, on the saved files.
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import { artifactDir } from '../artifacts/layout.ts';
 import { SquirrlyError } from '../errors.ts';
@@ -159,7 +159,7 @@ function targetOutcome(t: PlannedTarget, triggered?: TriggerResult, end?: RunEnd
   return { ...base, status: 'failed', ...started, ...file, ...failure };
 }
 
-/** Flink allows one run per process; refuse before triggering anything (SPEC §2.1 step 4). */
+/** Flink allows one run per process; refuse before triggering anything. */
 async function refuseBusyTargets(client: FlinkRestClient, targets: PlannedTarget[], facts: DeploymentFacts): Promise<void> {
   const lists = await mapSettled(targets, DEFAULT_CONCURRENCY, (t) => listProfiling(client, t.target));
   for (const [i, result] of lists.entries()) {

@@ -1,4 +1,4 @@
-// How the plugin reaches the JobManager's REST API (SPEC §2.1 `--via`): a port-forward to the
+// How the plugin reaches the JobManager's REST API (`--via`): a port-forward to the
 // JobManager pod (needs pods/portforward), or the API server's service proxy to `<name>-rest`
 // (needs services/proxy). Both give a local base URL, so the REST client and downloads do not
 // care which one is in use.

@@ -2,7 +2,7 @@
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import type { ProfilingInfo } from '../flink/types.ts';
 
-/** The fix for Flink's known start failures (flink-profiler.md §3). */
+/** The fix for Flink's known start failures. */
 export function failureAdvice(mode: ProfilingMode, message: string): string | undefined {
   if (/perf events|perf_event/i.test(message)) {
     return 'CPU mode needs perf_events, which this container does not allow; use --type ITIMER (same CPU view, no perf_events needed)';

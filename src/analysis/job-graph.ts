@@ -87,16 +87,18 @@ function maximum(values: Array<number | undefined>): number | undefined {
 }
 
 export function vertexLoad(vertex: VertexMetrics): VertexLoad {
-  const of = (key: keyof SubtaskMetrics): Array<number | undefined> => vertex.subtasks.map((subtask) => subtask[key] as number | undefined);
+  const of = (key: 'busyMsPerSecond' | 'backPressuredMsPerSecond' | 'idleMsPerSecond'): Array<number | undefined> => vertex.subtasks.map((subtask) => subtask[key]);
   const load: VertexLoad = { vertex };
-  const fields: Array<[keyof VertexLoad, number | undefined]> = [
-    ['busy', average(of('busyMsPerSecond'))],
-    ['backPressured', average(of('backPressuredMsPerSecond'))],
-    ['idle', average(of('idleMsPerSecond'))],
-    ['maxBusy', maximum(of('busyMsPerSecond'))],
-    ['maxBackPressured', maximum(of('backPressuredMsPerSecond'))],
-  ];
-  for (const [key, value] of fields) if (value !== undefined) (load as unknown as Record<string, number>)[key] = value;
+  const busy = average(of('busyMsPerSecond'));
+  if (busy !== undefined) load.busy = busy;
+  const backPressured = average(of('backPressuredMsPerSecond'));
+  if (backPressured !== undefined) load.backPressured = backPressured;
+  const idle = average(of('idleMsPerSecond'));
+  if (idle !== undefined) load.idle = idle;
+  const maxBusy = maximum(of('busyMsPerSecond'));
+  if (maxBusy !== undefined) load.maxBusy = maxBusy;
+  const maxBackPressured = maximum(of('backPressuredMsPerSecond'));
+  if (maxBackPressured !== undefined) load.maxBackPressured = maxBackPressured;
   return load;
 }
 

@@ -247,14 +247,16 @@ function toSite(group: Group, table: FrameTable, chains: ChainTable, flagsOf: (i
   const { names } = table;
   const name = (id: number): string | undefined => (id >= 0 ? names[id] : undefined);
   const site: CostSite = { kind: group.kind, hotFrame: names[group.hot]!, samples: group.samples, task: group.task, path: sitePath(group, table, flagsOf) };
-  const optional: Array<[keyof CostSite, string | undefined]> = [
-    ['caller', name(group.caller)],
-    ['userFrame', name(group.user)],
-    ['function', name(group.fn)],
-    ['blame', name(group.blame)],
-    ['below', name(group.below)],
-  ];
-  for (const [key, value] of optional) if (value !== undefined) (site as unknown as Record<string, string>)[key] = value;
+  const caller = name(group.caller);
+  if (caller !== undefined) site.caller = caller;
+  const userFrame = name(group.user);
+  if (userFrame !== undefined) site.userFrame = userFrame;
+  const fn = name(group.fn);
+  if (fn !== undefined) site.function = fn;
+  const blame = name(group.blame);
+  if (blame !== undefined) site.blame = blame;
+  const below = name(group.below);
+  if (below !== undefined) site.below = below;
   const operator = chains.ref(group.chain);
   if (operator !== undefined) site.operator = operator;
   return site;

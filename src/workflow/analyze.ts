@@ -25,6 +25,8 @@ export interface AnalyzeFile {
   /** TaskManager id, 'JobManager', …; default: the file name */
   target?: string;
   mode?: ProfilingMode;
+  /** how long the profiler ran, when known (a profile run); rates come from it */
+  durationSeconds?: number;
 }
 
 export interface AnalyzeOptions {
@@ -82,7 +84,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     const graph = await parseFlameGraphFile(file.path);
     const source = path.basename(file.path);
     const mode = file.mode ?? modeFromFileName(source);
-    const summary = summarize(graph, { source, target: file.target ?? source, ...(mode ? { mode } : {}) });
+    const summary = summarize(graph, { source, target: file.target ?? source, ...(mode ? { mode } : {}), ...(file.durationSeconds !== undefined ? { durationSeconds: file.durationSeconds } : {}) });
     summaries.push(summary);
     onEvent({ type: 'parsed', path: file.path, target: summary.target, mode: summary.mode, totalSamples: summary.totalSamples, frameCount: summary.frameCount });
     if (opts.writeNextToFiles) {

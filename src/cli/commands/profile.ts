@@ -84,7 +84,7 @@ export const profileCommand = defineCommand({
       const first = result.targets.find((t) => t.message);
       throw new SquirrlyError(`no flame graph was saved${first ? `: ${first.label}: ${first.message}` : ''}`, first?.hint ? { hint: first.hint } : {});
     }
-    const files = saved.flatMap((t) => (t.path ? [{ path: t.path, target: t.label, mode: result.mode }] : []));
+    const files = saved.flatMap((t) => (t.path ? [{ path: t.path, target: t.label, mode: result.mode, durationSeconds: result.duration }] : []));
 
     if (args.open) await openSaved(ctx, files.map((f) => f.path));
 

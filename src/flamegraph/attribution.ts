@@ -6,11 +6,9 @@
 // Per depth of the current path it keeps "the deepest frame of kind X at or above here", so each
 // frame costs O(signals) and no stack is walked twice; only the kept sites' paths are read back
 // through the parent links at the end.
-import { categorize } from './categories.ts';
-import { isGenerated, isPassThrough, isTaskEntry, isUserFrame, operatorFrame } from './frame-kinds.ts';
-import { SignalMatcher } from './signals.ts';
+import { FrameClasses, MEANINGFUL_FRAME, NAMED_FRAME, TASK_ENTRY_FRAME, USER_FRAME } from './frame-classes.ts';
 import type { FrameTable } from './tree-builder.ts';
-import { type Attribution, type CostSite, FRAME_TYPES, type FunctionCost, type OperatorRef, type ProfilingMode, type SignalId, type SiteKind } from './types.ts';
+import { type Attribution, type CostSite, type FunctionCost, type OperatorRef, type ProfilingMode, type SignalId, type SiteKind } from './types.ts';
 
 /** sites kept per signal, and for the leaf ('self') */
 export const SITES_PER_SIGNAL = 6;
@@ -22,13 +20,10 @@ export const PATH_MAX = 16;
 /** Signals whose sites are worth keeping: those a rule attributes (GC, JIT and task-thread shapes are whole-thread facts). */
 const SITE_SIGNALS: readonly SignalId[] = ['kryo', 'logging', 'regex', 'regex-compile', 'json', 'exceptions', 'rocksdb', 'record-copy', 'blocking', 'backpressure', 'task-idle'];
 
-const USER = 1;
-const PASS = 2;
-const TASK = 4;
-/** neither JDK nor pass-through nor generated: a frame that can be blamed for cost */
-const MEANINGFUL = 8;
-/** a named Java (or native) frame, not a generated one: can be shown as a caller */
-const NAMED = 16;
+const USER = USER_FRAME;
+const TASK = TASK_ENTRY_FRAME;
+const MEANINGFUL = MEANINGFUL_FRAME;
+const NAMED = NAMED_FRAME;
 
 interface Group {
   kind: SiteKind;
@@ -48,11 +43,9 @@ interface Group {
   taskDepth: number;
 }
 
-export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): Attribution {
+/** `classes`: the profile's frame classes when the caller has them already (the summary does). */
+export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN', classes = new FrameClasses(table.names, mode)): Attribution {
   const { count, parent, nameId, type, self, names, maxDepth } = table;
-  const signalMatcher = new SignalMatcher();
-  const flagsByKey = new Int16Array(names.length * 8).fill(-1);
-  const operatorById = new Map<number, string | null>();
   /** per name id: bit s set when the name matches SITE_SIGNALS[s]; -1 until computed */
   const signalMaskById = new Int32Array(names.length).fill(-1);
   const signalIndex = new Map<SignalId, number>(SITE_SIGNALS.map((id, index) => [id, index]));
@@ -75,38 +68,13 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
   // ALLOC and LOCK leaves are the allocated or locked class: the code is the frame above it.
   const leafIsClass = mode === 'ALLOC' || mode === 'LOCK';
 
-  const flagsOf = (id: number, frameType: number): number => {
-    const key = id * 8 + frameType;
-    let flags = flagsByKey[key]!;
-    if (flags < 0) {
-      const name = names[id]!;
-      const typeName = FRAME_TYPES[frameType]!;
-      const pass = isPassThrough(name);
-      const generated = isGenerated(name);
-      const category = categorize(name, typeName, mode);
-      flags =
-        (isUserFrame(name, typeName) ? USER : 0) |
-        (pass ? PASS : 0) |
-        (isTaskEntry(name) ? TASK : 0) |
-        (!pass && !generated && category !== 'jdk' && category !== 'other' && category !== 'kernel' && !name.startsWith('[') ? MEANINGFUL : 0) |
-        (!generated && !name.startsWith('[') ? NAMED : 0);
-      flagsByKey[key] = flags;
-    }
-    return flags;
-  };
-  const operatorOf = (id: number): string | null => {
-    let kind = operatorById.get(id);
-    if (kind === undefined) {
-      kind = operatorFrame(names[id]!)?.kind ?? null;
-      operatorById.set(id, kind);
-    }
-    return kind;
-  };
+  const flagsOf = (id: number, frameType: number): number => classes.kindOf(id, frameType);
+  const operatorOf = (id: number): string | null => classes.operatorKind(id);
   const signalMaskOf = (id: number): number => {
     let mask = signalMaskById[id]!;
     if (mask < 0) {
       mask = 0;
-      for (const signal of signalMatcher.of(names[id]!)) {
+      for (const signal of classes.signals(id)) {
         const index = signalIndex.get(signal);
         if (index !== undefined) mask |= 1 << index;
       }
@@ -203,7 +171,7 @@ export function attribute(table: FrameTable, mode: ProfilingMode | 'UNKNOWN'): A
     depth++;
   }
 
-  const sites = keptGroups([...groups.values()].flat()).map((group) => toSite(group, table, chains, flagsOf));
+  const sites = keptGroups([...groups.values()].flat()).map((group) => toSite(group, table, chains, classes));
   const functionCosts: FunctionCost[] = [...functions.values()]
     .sort((a, b) => b.samples - a.samples || a.fn - b.fn)
     .slice(0, FUNCTION_COUNT)
@@ -243,10 +211,10 @@ function keptGroups(groups: Group[]): Group[] {
   });
 }
 
-function toSite(group: Group, table: FrameTable, chains: ChainTable, flagsOf: (id: number, type: number) => number): CostSite {
+function toSite(group: Group, table: FrameTable, chains: ChainTable, classes: FrameClasses): CostSite {
   const { names } = table;
   const name = (id: number): string | undefined => (id >= 0 ? names[id] : undefined);
-  const site: CostSite = { kind: group.kind, hotFrame: names[group.hot]!, samples: group.samples, task: group.task, path: sitePath(group, table, flagsOf) };
+  const site: CostSite = { kind: group.kind, hotFrame: names[group.hot]!, samples: group.samples, task: group.task, path: sitePath(group, table, classes) };
   const caller = name(group.caller);
   if (caller !== undefined) site.caller = caller;
   const userFrame = name(group.user);
@@ -263,7 +231,7 @@ function toSite(group: Group, table: FrameTable, chains: ChainTable, flagsOf: (i
 }
 
 /** The representative stack from the task entry (or the root) to the hot frame, pass-through runs folded. */
-function sitePath(group: Group, table: FrameTable, flagsOf: (id: number, type: number) => number): string[] {
+function sitePath(group: Group, table: FrameTable, classes: FrameClasses): string[] {
   const rows: number[] = [];
   for (let at = group.row; table.parent[at]! >= 0; at = table.parent[at]!) rows.push(at);
   rows.reverse();
@@ -272,9 +240,9 @@ function sitePath(group: Group, table: FrameTable, flagsOf: (id: number, type: n
   const out: string[] = [];
   chosen.forEach((row, index) => {
     const id = table.nameId[row]!;
-    const flags = flagsOf(id, table.type[row]!);
+    const flags = classes.kindOf(id, table.type[row]!);
     const name = table.names[id]!;
-    const keep = index === 0 || index >= chosen.length - 2 || (flags & (USER | MEANINGFUL)) !== 0 || operatorFrame(name) !== undefined;
+    const keep = index === 0 || index >= chosen.length - 2 || (flags & (USER | MEANINGFUL)) !== 0 || classes.operatorKind(id) !== null;
     // a bridge method and its target show the same name twice: once is enough
     if (keep && out.at(-1) !== name) out.push(name);
     else if (!keep && out.at(-1) !== '…') out.push('…');

@@ -13,6 +13,7 @@
 // - Kernel (type 5) only means kernel in CPU-like and WALL modes; in ALLOC and LOCK profiles
 //   type 5 marks an allocated or locked class, which is categorised by its name.
 // - Waiting (park/wait/sleep/epoll...) only exists as a category in WALL and LOCK profiles.
+import { dotted } from './frame-kinds.ts';
 import type { Category, FrameType, ProfilingMode } from './types.ts';
 
 type Mode = ProfilingMode | 'UNKNOWN' | undefined;
@@ -71,7 +72,8 @@ const JAVA_CLASS = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Za-z_$][\w$.]
 
 const PRIMITIVE_ARRAY = /^(?:byte|char|short|int|long|float|double|boolean)(?:\[\])+$/;
 
-export function categorize(frameName: string, type: FrameType, mode: Mode): Category {
+/** `name`: the frame name in dot form, when the caller has it already. */
+export function categorize(frameName: string, type: FrameType, mode: Mode, name = dotted(frameName)): Category {
   if (STATE_BACKEND_NATIVE.test(frameName)) return 'state-backend';
   if ((mode === 'WALL' || mode === 'LOCK') && WAITING.test(frameName)) return 'waiting';
   if (frameName.startsWith('[')) return frameName.startsWith('[GC') ? 'gc-jit-vm' : 'other';
@@ -80,9 +82,8 @@ export function categorize(frameName: string, type: FrameType, mode: Mode): Cate
   if (type === 'native') return 'other';
   // Primitive arrays are what ALLOC profiles show for buffers: JDK-level, owned by the caller.
   if (PRIMITIVE_ARRAY.test(frameName)) return 'jdk';
-  const dotted = frameName.replaceAll('/', '.');
   for (const [prefix, category] of JAVA_PREFIXES) {
-    if (dotted.startsWith(prefix)) return category;
+    if (name.startsWith(prefix)) return category;
   }
   return 'user';
 }
@@ -93,31 +94,6 @@ function isKernelFrame(frameName: string, type: FrameType, mode: Mode): boolean 
   if (mode === 'ALLOC' || mode === 'LOCK') return false;
   if (mode === undefined || mode === 'UNKNOWN') return !JAVA_CLASS.test(frameName);
   return true;
-}
-
-/** Memoises `categorize` for one profile: the same names repeat across the tree. */
-export class Categorizer {
-  readonly #mode: Mode;
-  /** one cache per frame type, so no key string is built per lookup */
-  readonly #byType = new Map<FrameType, Map<string, Category>>();
-
-  constructor(mode: Mode) {
-    this.#mode = mode;
-  }
-
-  of(frameName: string, type: FrameType): Category {
-    let cache = this.#byType.get(type);
-    if (cache === undefined) {
-      cache = new Map();
-      this.#byType.set(type, cache);
-    }
-    let category = cache.get(frameName);
-    if (category === undefined) {
-      category = categorize(frameName, type, this.#mode);
-      cache.set(frameName, category);
-    }
-    return category;
-  }
 }
 
 /** Generic categories, least telling first: native/unknown says less than JDK. */

@@ -1,9 +1,9 @@
 // Turns a frame tree into the numbers the analysis works from, in one pass over the tree
 // (the ten hottest paths are then read back through the parent links).
 import { attribute } from './attribution.ts';
-import { Categorizer, categoryRank, parentCategoryWins } from './categories.ts';
+import { categoryRank, parentCategoryWins } from './categories.ts';
+import { FrameClasses } from './frame-classes.ts';
 import { modeFromFileName, modeFromTitle } from './mode.ts';
-import { SignalMatcher } from './signals.ts';
 import { type Counts, type FrameTable, tableFromRoot } from './tree-builder.ts';
 import {
   type Category,
@@ -53,12 +53,10 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
   const { count, parent, nameId, type, total, self, names } = table;
   const totalSamples = total[0]!;
   const nameCount = names.length;
-  const categorizer = new Categorizer(mode);
-  const signalMatcher = new SignalMatcher();
+  const classes = new FrameClasses(names, mode);
 
   /** per name id * 8 + type: 1 + index of the frame's own category, 0 until first needed */
   const ownCategory = new Uint8Array(nameCount * 8);
-  const signalsOf: Array<readonly SignalId[] | undefined> = new Array<readonly SignalId[] | undefined>(nameCount);
   const selfByName = new NameTotals(nameCount);
   const totalByName = new NameTotals(nameCount);
   /** how many frames of a name are on the current path: a recursive name counts once per path */
@@ -75,19 +73,12 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
     const key = id * 8 + frameType;
     let known = ownCategory[key]!;
     if (known === 0) {
-      known = 1 + CATEGORY_INDEX.get(categorizer.of(names[id]!, FRAME_TYPES[frameType]!))!;
+      known = 1 + CATEGORY_INDEX.get(classes.category(id, frameType))!;
       ownCategory[key] = known;
     }
     return known - 1;
   };
-  const signalIdsOf = (id: number): readonly SignalId[] => {
-    let ids = signalsOf[id];
-    if (ids === undefined) {
-      ids = signalMatcher.of(names[id]!);
-      signalsOf[id] = ids;
-    }
-    return ids;
-  };
+  const signalIdsOf = (id: number): readonly SignalId[] => classes.signals(id);
   const leave = (row: number): void => {
     const id = nameId[row]!;
     openByName[id]!--;
@@ -152,9 +143,9 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
       .sort((a, b) => byName.samples[b]! - byName.samples[a]! || compareText(names[a]!, names[b]!))
       .filter((id, i) => (i < TOP_FRAME_COUNT || (i < SELF_FRAME_MAX && above < moreUntil)) && (above += byName.samples[id]!) >= 0)
       .map((id) => {
-        const frameType = FRAME_TYPES[byName.type[id]!]!;
+        const frameType = byName.type[id]!;
         const samples = byName.samples[id]!;
-        return { name: names[id]!, type: frameType, category: categorizer.of(names[id]!, frameType), samples, percent: percentOf(samples, totalSamples) };
+        return { name: names[id]!, type: FRAME_TYPES[frameType]!, category: classes.category(id, frameType), samples, percent: percentOf(samples, totalSamples) };
       });
 
   const categories = Object.fromEntries(CATEGORIES.map((category, index) => [category, percentOf(categorySamples[index]!, totalSamples)])) as Record<Category, number>;
@@ -174,7 +165,7 @@ export function summarize(graph: FlameGraph, meta: { source: string; target: str
     hotPaths: hotPaths(table, hottest.rows(), totalSamples),
     categories,
     signals,
-    attribution: attribute(table, mode),
+    attribution: attribute(table, mode, classes),
     ...(meta.durationSeconds !== undefined && meta.durationSeconds > 0 ? { durationSeconds: meta.durationSeconds } : {}),
   };
 }

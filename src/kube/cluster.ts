@@ -84,6 +84,8 @@ export interface ClusterContext {
   server: string;
   /** the kubeconfig files that were read */
   files: string[];
+  /** the proxy every request goes through, when one is configured for this server */
+  proxy?: { url: string; source: string };
 }
 
 export interface Cluster {

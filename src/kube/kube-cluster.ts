@@ -20,7 +20,8 @@ import { FLINK_GROUP, FLINK_VERSION } from './cluster.ts';
 import type { V1Pod } from './client-node.ts';
 import { execInPod } from './exec.ts';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
-import { openPortForward, type LocalTunnel } from './port-forward.ts';
+import { applyNetworkSettings, type ProxyInUse } from './network.ts';
+import { openPortForward, type LocalTunnel, type RefusedUpgrade } from './port-forward.ts';
 import { openServiceProxy } from './service-proxy.ts';
 import { withTimeout } from './timeout.ts';
 
@@ -29,17 +30,19 @@ export const FLINK_MAIN_CONTAINER = 'flink-main-container';
 
 /** Loads the kubeconfig with kubectl's rules and connects to its current context. */
 export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number }): Promise<Cluster> {
-  return new KubeCluster(await loadKubeconfig(options), options.timeoutMs);
+  const config = await loadKubeconfig(options);
+  const proxy = applyNetworkSettings(config, options.env);
+  return new KubeCluster(config, options.timeoutMs, proxy);
 }
 
 export class KubeCluster implements Cluster {
   readonly #config: LoadedKubeconfig;
   readonly timeoutMs: number;
   readonly context: ClusterContext;
-  constructor(config: LoadedKubeconfig, timeoutMs: number) {
+  constructor(config: LoadedKubeconfig, timeoutMs: number, proxy?: ProxyInUse) {
     this.#config = config;
     this.timeoutMs = timeoutMs;
-    this.context = { name: config.contextName, server: config.server, files: config.files };
+    this.context = { name: config.contextName, server: config.server, files: config.files, ...(proxy ? { proxy } : {}) };
   }
 
   get namespace(): string {
@@ -155,6 +158,8 @@ export class KubeCluster implements Cluster {
     const { namespace } = this;
     const tunnel = await openPortForward(this.#config.kc, namespace, pod, port);
     return withDiagnosis(tunnel, async () => {
+      const refused = tunnel.refusedUpgrade();
+      if (refused && !authorizationStatuses.has(refused.status) && !isKubeStatus(refused.body)) return upgradeRefused(refused, this.#config.server);
       const text = tunnel.lastError();
       const action = { verb: 'create', resource: 'pods/portforward', namespace, name: pod, server: this.#config.server };
       const code = text === undefined ? undefined : statusCode({ message: text });
@@ -173,6 +178,34 @@ export class KubeCluster implements Cluster {
       return tunnel.lastProblem() ?? (text === undefined ? undefined : new SquirrlyError(text));
     });
   }
+}
+
+/** A Status body comes from the API server itself (the pod is gone, not running): not a front refusing upgrades. */
+function isKubeStatus(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { kind?: unknown }).kind === 'Status';
+  } catch {
+    return false;
+  }
+}
+
+/** Answers about who may do what, which --via proxy would not get round. */
+const authorizationStatuses = new Set([401, 403, 404]);
+
+/**
+ * Something between the plugin and the API server (a proxy, a load balancer) would not pass the
+ * WebSocket upgrade a port-forward needs; the services proxy works with plain requests.
+ */
+function upgradeRefused(refused: RefusedUpgrade, server: string): SquirrlyError {
+  const said = oneLine(refused.body);
+  return new SquirrlyError(`the WebSocket upgrade for the port-forward was refused on the way to ${server} (${refused.status}${said ? ` ${said}` : ''}): a proxy or load balancer in front of the API server does not pass upgrades`, {
+    hint: 'use --via proxy: it reaches the Flink REST API through the API server\'s service proxy with plain HTTPS requests (needs get and create on services/proxy)',
+  });
+}
+
+function oneLine(text: string): string {
+  // the body came from whatever answered: no control characters on the terminal
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, 160);
 }
 
 /** A local tunnel with the cluster's reading of its failures. */

@@ -15,12 +15,23 @@ import { closeLoopback, listenOnLoopback } from './loopback.ts';
 /** A tunnel before the cluster adds its diagnosis. */
 export type LocalTunnel = Omit<Tunnel, 'diagnose'>;
 
+/** A WebSocket upgrade answered with something else than 101: the status and the start of the body. */
+export interface RefusedUpgrade {
+  status: number;
+  body: string;
+}
+
+export interface PortForwardTunnel extends LocalTunnel {
+  /** the last refused upgrade, if any */
+  refusedUpgrade(): RefusedUpgrade | undefined;
+}
+
 const DATA = 0;
 const ERROR = 1;
 /** pause reading the local socket while this much is waiting to go out on the WebSocket */
 const SEND_HIGH_WATER = 1024 * 1024;
 
-export async function openPortForward(kc: KubeConfig, namespace: string, pod: string, port: number): Promise<LocalTunnel> {
+export async function openPortForward(kc: KubeConfig, namespace: string, pod: string, port: number): Promise<PortForwardTunnel> {
   const { WebSocket } = await import('ws');
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
@@ -28,6 +39,7 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
   const sockets = new Set<net.Socket>();
   const websockets = new Set<WebSocketType>();
   let lastError: string | undefined;
+  let refused: RefusedUpgrade | undefined;
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -61,6 +73,7 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
       });
       res.on('end', () => {
         lastError = statusMessage(body) ?? lastError;
+        refused = { status: res.statusCode ?? 0, body: body.slice(0, 512) };
         ws.terminate();
       });
     });
@@ -114,6 +127,7 @@ export async function openPortForward(kc: KubeConfig, namespace: string, pod: st
   return {
     baseUrl,
     lastError: () => lastError,
+    refusedUpgrade: () => refused,
     close: () => closeLoopback(server, [...sockets, ...[...websockets].map((ws) => ({ destroy: () => ws.terminate() }))]),
   };
 }

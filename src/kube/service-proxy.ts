@@ -13,6 +13,7 @@ import { KubeApiError, unauthorized } from './api-errors.ts';
 import type { LoadedKubeconfig } from './kubeconfig.ts';
 import type { LocalTunnel } from './port-forward.ts';
 import { closeLoopback, listenOnLoopback } from './loopback.ts';
+import { unbracket } from './proxy-for-url.ts';
 
 export interface ServiceProxyTunnel extends LocalTunnel {
   /** the last refusal of the API server itself (not of the service), with the fix */
@@ -95,7 +96,8 @@ export async function openServiceProxy(config: LoadedKubeconfig, namespace: stri
     for (const [key, value] of Object.entries(req.headers)) if (!dropped.has(key) && value !== undefined) headers[key] = value;
     const options: https.RequestOptions = {
       protocol: prefix.protocol,
-      hostname: prefix.hostname,
+      // URL keeps the brackets of an IPv6 literal ([::1]); a socket wants the bare address
+      hostname: unbracket(prefix.hostname),
       port: prefix.port || (secure ? 443 : 80),
       method,
       path: prefix.pathname + (req.url ?? '/'),

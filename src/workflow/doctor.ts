@@ -85,14 +85,15 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
     return skipFrom(add, 'api', 'needs a working kubeconfig');
   }
   const { namespace } = cluster;
-  const { name: contextName, server, files } = cluster.context;
+  const { name: contextName, server, files, proxy } = cluster.context;
   Object.assign(report, { context: contextName, namespace });
   add('kubeconfig', 'kubeconfig', 'pass', `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
 
+  const route = proxy ? ` through the proxy ${proxy.url} (${proxy.source})` : '';
   try {
-    add('api', 'API server', 'pass', `${server} answers (Kubernetes ${await cluster.serverVersion()})`);
+    add('api', 'API server', 'pass', `${server} answers${route} (Kubernetes ${await cluster.serverVersion()})`);
   } catch (err) {
-    add('api', 'API server', 'fail', messageOf(err), hintOf(err));
+    add('api', 'API server', 'fail', `${messageOf(err)}${route}`, hintOf(err));
     return skipFrom(add, 'rbac', 'needs the API server');
   }
 

@@ -1,4 +1,5 @@
-// A throwaway certificate authority and API server certificate (SAN IP:127.0.0.1), made per start with the
+// A throwaway certificate authority and API server certificate (SAN IP:127.0.0.1, IP:::1, DNS:localhost and
+// DNS:kube.squirrly.test, a name only the network tests' proxies resolve), made per start with the
 // openssl CLI so clients can verify TLS exactly as against a real cluster.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,7 +31,7 @@ export async function createServerCertificates(): Promise<ServerCertificates> {
     await writeFile(
       file('server.ext'),
       'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n' +
-        'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n',
+        'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost,DNS:kube.squirrly.test\n',
     );
     await run('openssl', [
       'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-set_serial', '1',

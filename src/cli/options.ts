@@ -2,6 +2,7 @@
 // check, help text and shell completion. Each definition says how its raw text becomes a value
 // (`parse`, which throws UsageError), so checks run before any command starts.
 import { UsageError } from '../errors.ts';
+import { quoted } from '../text/visible.ts';
 
 interface Described {
   describe: string;
@@ -90,9 +91,18 @@ export function wholeNumberOption(o: Described & { default: number; min: number;
     kind: 'string',
     parse(raw, _env, flag) {
       if (raw === undefined) return o.default;
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isInteger(n) || n < o.min) throw new UsageError(`${flag} must be a whole number of at least ${o.min}, got ${raw}`, o.hint);
+      const n = parseDecimalInteger(raw);
+      if (n === undefined || n < o.min) throw new UsageError(`${flag} must be a whole number of at least ${o.min}, got ${quoted(raw)}`, o.hint);
       return n;
     },
   };
+}
+
+/**
+ * Plain decimal digits only: Number() would also read `0x10` as 16, `1e3` as 1000, ` 5` and `5.`
+ * as 5, which is never what someone typing a count of seconds meant.
+ */
+export function parseDecimalInteger(raw: string): number | undefined {
+  if (!/^[0-9]{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
 }

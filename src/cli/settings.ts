@@ -2,6 +2,9 @@
 // Pure: the same argv and env always give the same settings.
 import { usableSearchDir } from '../artifacts/pod-paths.ts';
 import { UsageError } from '../errors.ts';
+import { quoted } from '../text/visible.ts';
+import { parseDeploymentRef } from '../workflow/resolve-deployment.ts';
+import { parseDecimalInteger } from './options.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../flamegraph/types.ts';
 
 export const DEFAULT_SEARCH_DIRS = ['/tmp', '/opt/flink/log', '/opt/flink'];
@@ -19,10 +22,10 @@ export function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): P
 export function resolveDuration(flag: string | undefined, env: NodeJS.ProcessEnv): number {
   const fromEnv = env.PROFILER_DURATION;
   const text = flag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined);
-  const value = text === undefined ? 60 : text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isInteger(value) || value < 1) {
+  const value = text === undefined ? 60 : parseDecimalInteger(text);
+  if (value === undefined || value < 1) {
     const source = flag === undefined && fromEnv !== undefined ? ' (from PROFILER_DURATION)' : '';
-    throw new UsageError(`--duration must be a whole number of seconds of at least 1, got "${flag ?? fromEnv}"${source}`, 'pass e.g. --duration 30');
+    throw new UsageError(`--duration must be a whole number of seconds of at least 1, got ${quoted(text ?? '')}${source}`, 'pass plain digits, e.g. --duration 30');
   }
   return value;
 }
@@ -37,6 +40,16 @@ export function resolveSearchDirs(flag: string | undefined, env: NodeJS.ProcessE
   });
 }
 
+/** The deployment from the argument or FLINK_DEPLOYMENT_NAME, checked as a Kubernetes name before any call. */
 export function resolveDeploymentName(positional: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  return positional ?? (env.FLINK_DEPLOYMENT_NAME || undefined);
+  const name = positional ?? (env.FLINK_DEPLOYMENT_NAME || undefined);
+  if (name !== undefined) parseDeploymentRef(name);
+  return name;
+}
+
+/** A folder to write into: an empty value would silently mean the current folder. */
+export function resolveOutputDir(flag: string | undefined, fallback: string): string {
+  if (flag === undefined) return fallback;
+  if (flag.trim() === '') throw new UsageError('--output-dir is empty', 'name a folder, e.g. --output-dir ./squirrly-artifacts (or leave the flag out)');
+  return flag;
 }

@@ -1,7 +1,7 @@
 // Folded stacks (`a;b;c N`), the input format of flamegraph.pl, speedscope and Pyroscope:
 // one line per frame with self samples, naming the path from below the root down to it.
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { tableFromRoot } from './tree-builder.ts';
 import type { FlameGraph } from './types.ts';
 
@@ -26,8 +26,8 @@ export function* toCollapsedLines(graph: FlameGraph): Iterable<string> {
   }
 }
 
-export async function writeCollapsed(graph: FlameGraph, path: string): Promise<void> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
+/** The folded stacks into `out` (the caller owns where they land; it ends the stream). */
+export async function writeCollapsed(graph: FlameGraph, out: Writable): Promise<void> {
   const failed = once(out, 'error').then(([error]) => Promise.reject(error));
   failed.catch(() => undefined);
   let batch = '';

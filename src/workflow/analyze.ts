@@ -3,12 +3,11 @@
 // analysis into `.analysis.md`. Artifacts are never lost to an analysis failure.
 // Several files get one combined analysis that compares them; the file names are the layout's.
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { BuiltinProvider, builtinFindings } from '../analysis/builtin.ts';
 import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding } from '../analysis/provider.ts';
 import { OpenAIProvider, type OpenAIProviderOptions } from '../analysis/openai.ts';
 import type { ProviderName, ProviderSelection } from '../analysis/select-provider.ts';
-import { writeAtomically } from '../artifacts/atomic-file.ts';
+import { writeAtomicallyWith, writeTextAtomically } from '../artifacts/atomic-file.ts';
 import { combinedAnalysisPath, sideFiles } from '../artifacts/layout.ts';
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import { writeCollapsed } from '../flamegraph/collapsed.ts';
@@ -70,8 +69,9 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError('analysis interrupted');
 }
 
+/** Summaries and analyses are derived again on every run: the new one replaces the old. */
 async function writeText(dest: string, text: string): Promise<void> {
-  await writeAtomically(dest, Readable.from([Buffer.from(text, 'utf8')]));
+  await writeTextAtomically(dest, text, { existing: 'replace' });
 }
 
 export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOutcome> {
@@ -92,7 +92,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
       await writeText(beside.summary, `${JSON.stringify(summary, null, 2)}\n`);
       written.summaries.push(beside.summary);
       onEvent({ type: 'wrote', kind: 'summary', path: beside.summary });
-      await writeCollapsed(graph, beside.collapsed);
+      await writeAtomicallyWith(beside.collapsed, (out) => writeCollapsed(graph, out), { existing: 'replace' });
       written.collapsed.push(beside.collapsed);
       onEvent({ type: 'wrote', kind: 'collapsed', path: beside.collapsed });
     }

@@ -1,6 +1,7 @@
 // Pure: merges the REST profiling histories with what the disk scans found into one list of runs,
 // and picks what to download. A file the REST history does not know is "on disk only".
-import { checkArtifactFileName } from '../artifacts/layout.ts';
+import { checkArtifactFileName, fileNameProblem } from '../artifacts/layout.ts';
+import { quoted } from '../text/visible.ts';
 import { modeFromFileName } from '../flamegraph/mode.ts';
 import type { ProfileTarget, ProfilingInfo } from '../flink/types.ts';
 import type { DiskFile, PodScan } from './artifact-scan.ts';
@@ -63,7 +64,7 @@ export function mergeRuns(histories: TargetHistory[], pods: ScannedPod[]): Merge
           run.file = checkArtifactFileName(file);
         } catch {
           run.note = 'refused: not a plain file name';
-          warnings.push(`${history.label} reports the file name ${JSON.stringify(file.slice(0, 80))}, which is not a plain file name; it is ignored`);
+          warnings.push(`${history.label} reports the file name ${quoted(file)}, which is refused (${fileNameProblem(file)}); it is ignored`);
         }
       }
       if (run.file) {
@@ -81,7 +82,7 @@ export function mergeRuns(histories: TargetHistory[], pods: ScannedPod[]): Merge
   }
 
   for (const pod of pods) {
-    for (const name of pod.scan.refused) warnings.push(`pod ${pod.pod} has a file named ${name}, which is not a plain file name; it is ignored`);
+    for (const name of pod.scan.refused) warnings.push(`pod ${pod.pod} has a file named ${quoted(name)}, which is refused (${fileNameProblem(name)}); it is ignored`);
     for (const file of pod.scan.files) {
       if (claimed.has(file)) continue;
       const mode = modeFromFileName(file.name);
@@ -121,7 +122,10 @@ export interface DownloadRequest {
   all: boolean;
 }
 
-/** The runs to download, one per file name; names nobody reported come back in `unknown`. */
+/**
+ * The runs to download, each once; two targets that report the same file name are two files (both
+ * are kept on disk). Names nobody reported come back in `unknown`.
+ */
 export function selectDownloads(runs: ArtifactRun[], request: DownloadRequest): { selected: ArtifactRun[]; unknown: string[] } {
   const downloadable = runs.filter((r) => r.file && (r.source === 'disk' || r.status === 'FINISHED'));
   const picked: ArtifactRun[] = [];
@@ -136,13 +140,11 @@ export function selectDownloads(runs: ArtifactRun[], request: DownloadRequest): 
   }
   const unknown: string[] = [];
   for (const name of request.files) {
-    const run = downloadable.find((r) => r.file === name);
-    if (run) picked.push(run);
+    const named = downloadable.filter((r) => r.file === name);
+    if (named.length > 0) picked.push(...named);
     else unknown.push(name);
   }
-  const byFile = new Map<string, ArtifactRun>();
-  for (const run of picked) if (!byFile.has(run.file!)) byFile.set(run.file!, run);
-  return { selected: [...byFile.values()], unknown };
+  return { selected: [...new Set(picked)], unknown };
 }
 
 function restFields(entry: ProfilingInfo): Partial<ArtifactRun> {

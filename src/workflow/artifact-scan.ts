@@ -54,7 +54,8 @@ export function parseFindOutput(stdout: Buffer, dirs: string[]): { files: DiskFi
     try {
       checkArtifactFileName(name);
     } catch {
-      refused.push(JSON.stringify(name.slice(0, 80)));
+      // raw, for the warning to quote; a forged record may be long
+      refused.push(name.slice(0, 200));
       continue;
     }
     const key = `${dir}/${name}`;

@@ -182,11 +182,14 @@ async function downloadRuns(
   options: ArtifactsOptions,
   emit: Emit,
 ): Promise<DownloadOutcome[]> {
+  const reported = new Map<string, number>();
+  for (const run of runs) reported.set(run.file!, (reported.get(run.file!) ?? 0) + 1);
   const results = await mapSettled(runs, Math.min(options.concurrency ?? 8, 8), async (run): Promise<DownloadOutcome> => {
     const file = run.file!;
     const dest = pathInside(dir, file);
     const known = run.onDisk?.bytes;
-    if (known !== undefined && existsSync(dest) && statSync(dest).size === known) {
+    // a name two targets report says nothing about which of them is on disk already
+    if (known !== undefined && reported.get(file) === 1 && existsSync(dest) && statSync(dest).size === known) {
       return { file, label: run.label, status: 'skipped', path: dest, bytes: known, message: 'already downloaded (same size)' };
     }
     try {
@@ -201,8 +204,8 @@ async function downloadRuns(
         ...(options.signal ? { signal: options.signal } : {}),
         onRetry: (attempt, reason) => emit({ type: 'retry', what: `download of ${file} from ${run.label}`, attempt, reason }),
       });
-      emit({ type: 'saved', label: run.label, path: fetched.path, bytes: fetched.bytes, via: fetched.via });
-      return { file, label: run.label, status: 'saved', path: fetched.path, bytes: fetched.bytes, via: fetched.via };
+      emit({ type: 'saved', label: run.label, path: fetched.path, bytes: fetched.bytes, via: fetched.via, ...(fetched.existing ? { existing: fetched.existing } : {}) });
+      return { file, label: run.label, status: 'saved', ...fetched };
     } catch (err) {
       return { file, label: run.label, status: 'failed', ...failureOf(err) };
     }

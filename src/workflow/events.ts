@@ -20,7 +20,8 @@ export interface WorkflowEventMap {
   /** emitted about once a second while runs are in progress */
   countdown: { remainingSeconds: number; running: number; done: number; total: number };
   retry: { what: string; attempt: number; reason: string };
-  saved: { label: string; path: string; bytes: number; via: 'rest' | 'exec' };
+  /** `existing`: the name was taken, by the same bytes (kept, nothing written) or others (saved as `-N`) */
+  saved: { label: string; path: string; bytes: number; via: 'rest' | 'exec'; existing?: 'identical' | 'kept-both' };
   /** analysis: one flame graph read and summarised */
   parsed: { path: string; target: string; mode: ProfilingMode | 'UNKNOWN'; totalSamples: number; frameCount: number };
   wrote: { kind: 'summary' | 'collapsed' | 'analysis'; path: string };

@@ -3,7 +3,7 @@
 // that wrote it as the fallback. The file appears under its real name only when complete.
 import path from 'node:path';
 import { pathInside } from '../artifacts/layout.ts';
-import { writeAtomically, writeAtomicallyWith } from '../artifacts/atomic-file.ts';
+import { writeAtomically, writeAtomicallyWith, type WriteResult } from '../artifacts/atomic-file.ts';
 import { SquirrlyError } from '../errors.ts';
 import { openProfilingFile, targetLabel } from '../flink/profiler-api.ts';
 import type { FlinkRestClient } from '../flink/rest-client.ts';
@@ -31,6 +31,16 @@ export interface Fetched {
   path: string;
   bytes: number;
   via: 'rest' | 'exec';
+  /** set when the name was taken: the same bytes were already there, or the file went to `-N` */
+  existing?: ExistingFile;
+}
+
+/** An artifact whose name was taken on disk, and what happened: never a silent replacement. */
+export type ExistingFile = 'identical' | 'kept-both';
+
+function fetched(written: WriteResult, via: Fetched['via']): Fetched {
+  const existing = written.disposition === 'identical' || written.disposition === 'kept-both' ? written.disposition : undefined;
+  return { path: written.path, bytes: written.bytes, via, ...(existing ? { existing } : {}) };
 }
 
 /** Where one file ended up, or why it did not: the part every command's outcome shares. */
@@ -51,8 +61,8 @@ export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
       if (!res.body) throw new Error('empty response body');
       // The web stream itself, not Readable.fromWeb: a body cut before the pipeline starts would
       // otherwise emit 'error' on a Readable nobody listens to yet, and crash the process.
-      const bytes = await writeAtomically(dest, res.body as AsyncIterable<Uint8Array>, Number.isFinite(length) && length > 0 ? length : undefined);
-      return { path: dest, bytes, via: 'rest' };
+      const written = await writeAtomically(dest, res.body as AsyncIterable<Uint8Array>, Number.isFinite(length) && length > 0 ? { expectedBytes: length } : {});
+      return fetched(written, 'rest');
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
       if (attempt < attempts) {
@@ -78,14 +88,14 @@ async function fetchByExec(req: FetchRequest, dest: string, restError: string): 
     let exitCode = 0;
     let stderr = '';
     try {
-      const bytes = await writeAtomicallyWith(dest, async (out) => {
+      const written = await writeAtomicallyWith(dest, async (out) => {
         // a whole file, not a listing: at least a minute however short --request-timeout is
         const result = await cluster.exec(req.pod!, ['cat', '--', file], out, { timeoutMs: Math.max(cluster.timeoutMs, 60_000) });
         exitCode = result.exitCode;
         stderr = result.stderr;
         if (exitCode !== 0) throw new Error(`cat exited ${exitCode}`);
       });
-      return { path: dest, bytes, via: 'exec' };
+      return fetched(written, 'exec');
     } catch (err) {
       if (err instanceof SquirrlyError && exitCode === 0) throw withRestContext(err, restError);
       tried.push(`${file}: ${stderr.trim().split('\n')[0] || (err instanceof Error ? err.message : String(err))}`);

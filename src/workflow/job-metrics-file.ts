@@ -3,8 +3,7 @@
 // still works without one.
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { writeAtomically } from '../artifacts/atomic-file.ts';
+import { writeTextAtomically } from '../artifacts/atomic-file.ts';
 import { isJobMetricsFileName, pathInside } from '../artifacts/layout.ts';
 import { parseJobMetricsSnapshot, type JobMetricsSnapshot } from '../flink/job-metrics.ts';
 
@@ -14,9 +13,9 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const SAME_RUN_MS = 10 * 60 * 1000;
 
 export async function saveJobMetrics(dir: string, fileName: string, snapshot: JobMetricsSnapshot): Promise<string> {
-  const dest = pathInside(dir, fileName);
-  await writeAtomically(dest, Readable.from([Buffer.from(`${JSON.stringify(snapshot, null, 2)}\n`, 'utf8')]));
-  return dest;
+  // a snapshot already there (another run in the same second) is kept beside this one
+  const written = await writeTextAtomically(pathInside(dir, fileName), `${JSON.stringify(snapshot, null, 2)}\n`);
+  return written.path;
 }
 
 /** The snapshot in a file, or undefined when the file is missing, too large or not a snapshot. */

@@ -160,7 +160,7 @@ export async function downloadAll(
         onRetry: (attempt, reason) => emit({ type: 'retry', what: `download of ${fileName} from ${t.label}`, attempt, reason }),
       });
       results.set(t, { status: 'saved', fetched });
-      emit({ type: 'saved', label: t.label, path: fetched.path, bytes: fetched.bytes, via: fetched.via });
+      emit({ type: 'saved', label: t.label, path: fetched.path, bytes: fetched.bytes, via: fetched.via, ...(fetched.existing ? { existing: fetched.existing } : {}) });
       emit({ type: 'target', label: t.label, state: 'saved' });
     } catch (err) {
       const failure = failureOf(err);

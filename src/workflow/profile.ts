@@ -152,8 +152,7 @@ function targetOutcome(t: PlannedTarget, triggered?: TriggerResult, end?: RunEnd
   const started = triggered?.status === 'running' ? { triggerTime: triggered.run.triggerTime } : {};
   const file = fileName !== undefined ? { fileName } : {};
   if (download?.status === 'saved') {
-    const { path, bytes, via } = download.fetched;
-    return { ...base, status: 'saved', ...started, ...file, path, bytes, via };
+    return { ...base, status: 'saved', ...started, ...file, ...download.fetched };
   }
   const failure = download?.status === 'failed' ? download.failure : end?.status === 'failed' ? end.failure : triggered?.status === 'failed' ? triggered.failure : undefined;
   return { ...base, status: 'failed', ...started, ...file, ...failure };

@@ -2,6 +2,8 @@
 // flinkdep/NAME, and flinksessionjob/NAME (which resolves to its session cluster).
 import { SquirrlyError, UsageError } from '../errors.ts';
 import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
+import { isKubernetesName, MAX_NAME_CHARS } from '../text/kubernetes-name.ts';
+import { quoted } from '../text/visible.ts';
 
 export interface DeploymentRef {
   kind: 'deployment' | 'sessionjob';
@@ -18,8 +20,8 @@ export function parseDeploymentRef(text: string | undefined): DeploymentRef {
   const slash = text.indexOf('/');
   const prefix = slash < 0 ? '' : text.slice(0, slash).toLowerCase();
   const name = slash < 0 ? text : text.slice(slash + 1);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-    throw new UsageError(`"${text}" is not a valid FlinkDeployment name`, 'use the name shown by: kubectl get flinkdeployments');
+  if (!isKubernetesName(name)) {
+    throw new UsageError(`${quoted(text)} is not a valid FlinkDeployment name (${name.length > MAX_NAME_CHARS ? `${name.length} characters, at most ${MAX_NAME_CHARS}` : 'lowercase letters, digits, "-" and "." only'})`, 'use the name shown by: kubectl get flinkdeployments');
   }
   if (prefix === '' || DEPLOYMENT_PREFIXES.includes(prefix)) return { kind: 'deployment', name };
   if (SESSION_JOB_PREFIXES.includes(prefix)) return { kind: 'sessionjob', name };

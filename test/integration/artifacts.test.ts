@@ -87,7 +87,7 @@ describe('artifacts after profile runs', () => {
     for (const tm of env.taskManagers()) assert.match(tableRow(r.stdout, `${tm}_ITIMER_`), new RegExp(`^${tm} +FINISHED +ITIMER `));
     assert.match(tableRow(r.stdout, oldWall), /^sample-job-taskmanager-1-1 +on disk only +WALL +/);
     assert.doesNotMatch(r.stdout, /notes\.html|evil/);
-    assert.match(r.stderr, /warning: pod sample-job-taskmanager-1-2 has a file named "evil\\nname_CPU_2024-03-05_14_03_27\.html", which is not a plain file name; it is ignored/);
+    assert.match(r.stderr, /warning: pod sample-job-taskmanager-1-2 has a file named "evil\\nname_CPU_2024-03-05_14_03_27\.html", which is refused \(it contains a control character \(\\n\)\); it is ignored/);
     assert.match(r.stdout, /disk scan: 3 of 3 pod\(s\) scanned in \/tmp, \/opt\/flink\/log, \/opt\/flink/);
     assert.match(r.stdout, /Download: kubectl squirrly artifacts sample-job -n squirrly --latest/);
     assert.equal(existsSync(env.dir), false, 'listing downloads nothing');
@@ -222,7 +222,7 @@ describe('artifacts when the cluster is in trouble', () => {
     await profileThroughRest(env.scenario, [tmPath(tm3)]);
     const r = await env.artifacts(['--all']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, new RegExp(`warning: ${tm3} reports the file name "\\.\\./\\.\\./\\.\\./etc/squirrly-owned\\.html", which is not a plain file name; it is ignored`));
+    assert.match(r.stderr, new RegExp(`warning: ${tm3} reports the file name "\\.\\./\\.\\./\\.\\./etc/squirrly-owned\\.html", which is refused \\(it contains "/", which a plain file name does not\\); it is ignored`));
     assert.match(r.stdout, /refused: not a plain file name/);
     const everything = readdirSync(env.out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     assert.ok(everything.every((e) => e.parentPath === env.dir && !e.name.includes('squirrly-owned')));

@@ -8,7 +8,7 @@ import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
 import { flagOption, listOption, wholeNumberOption, type StringOption } from '../options.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
-import { formatBytes, relativePath } from '../render/format.ts';
+import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
@@ -95,7 +95,7 @@ export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null): 
       note: r.note ?? null,
     })),
     outputDir: result.dir,
-    downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, message: d.message ?? null, hint: d.hint ?? null })),
+    downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, existing: d.existing ?? null, message: d.message ?? null, hint: d.hint ?? null })),
     analysis,
     warnings: result.warnings,
   };
@@ -145,7 +145,7 @@ function printText(ctx: CommandContext, result: ArtifactsResult, limit: number, 
   }
 
   for (const d of result.downloads) {
-    if (d.status === 'saved') out(`${chalk.green('✔')} saved ${relativePath(d.path ?? '')} (${formatBytes(d.bytes ?? 0)} via ${d.via})`);
+    if (d.status === 'saved') out(`${chalk.green('✔')} saved ${relativePath(d.path ?? '')} (${formatBytes(d.bytes ?? 0)} via ${d.via}${d.existing ? `; ${existingNote(d.existing)}` : ''})`);
     else if (d.status === 'skipped') out(`${chalk.dim('=')} ${relativePath(d.path ?? '')} is already here (same size)`);
     else {
       out(`${chalk.red('✗')} ${d.file}: ${d.message ?? 'download failed'}`);

@@ -6,7 +6,7 @@ import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
 import { flagOption, listOption, type StringOption } from '../options.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
-import { formatBytes, relativePath } from '../render/format.ts';
+import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
@@ -115,6 +115,7 @@ export function toJson(result: ProfileResult, analysis: AnalysisJson | null): ob
       file: t.path ?? null,
       bytes: t.bytes ?? null,
       via: t.via ?? null,
+      existing: t.existing ?? null,
       triggerTime: t.triggerTime ?? null,
       message: t.message ?? null,
       hint: t.hint ?? null,
@@ -131,7 +132,7 @@ function printText(ctx: CommandContext, result: ProfileResult): void {
   stdout.write(`${chalk.bold(`${result.mode} profile of ${result.deployment}`)} (${result.duration}s, ${saved.length}/${result.targets.length} saved)\n`);
   for (const t of result.targets) {
     if (t.status === 'saved') {
-      stdout.write(`  ${chalk.green('✔')} ${t.label.padEnd(width)}  ${relativePath(t.path ?? '')}  ${chalk.dim(formatBytes(t.bytes ?? 0))}\n`);
+      stdout.write(`  ${chalk.green('✔')} ${t.label.padEnd(width)}  ${relativePath(t.path ?? '')}  ${chalk.dim(formatBytes(t.bytes ?? 0))}${t.existing ? chalk.dim(`  (${existingNote(t.existing)})`) : ''}\n`);
     } else {
       stdout.write(`  ${chalk.red('✗')} ${t.label.padEnd(width)}  ${t.message ?? 'failed'}\n`);
       if (t.hint) stdout.write(`    ${chalk.yellow('hint:')} ${t.hint}\n`);

@@ -4,7 +4,7 @@ import type { ProviderName } from '../../analysis/select-provider.ts';
 import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
 import type { RestVia } from '../../workflow/rest-transport.ts';
 import { choiceOption, flagOption, textOption, type PositionalArgument, type StringOption } from '../options.ts';
-import { resolveDeploymentName, resolveSearchDirs } from '../settings.ts';
+import { resolveDeploymentName, resolveOutputDir, resolveSearchDirs } from '../settings.ts';
 
 export const deploymentArgument: PositionalArgument<string | undefined> = {
   kind: 'positional',
@@ -23,7 +23,7 @@ export const viaOption = choiceOption(VIAS, {
 });
 
 export function outputDirOption(what: string): StringOption<string> {
-  return textOption({ value: 'DIR', default: './squirrly-artifacts', describe: `where ${what} land, under <namespace>/<deployment>/ (default ./squirrly-artifacts)` });
+  return { kind: 'string', value: 'DIR', describe: `where ${what} land, under <namespace>/<deployment>/ (default ./squirrly-artifacts)`, parse: (raw) => resolveOutputDir(raw, './squirrly-artifacts') };
 }
 
 export function searchDirsOption(what: string): StringOption<string[]> {

@@ -2,6 +2,7 @@
 // event kind; undefined means the kind is not shown as a line (results are printed elsewhere).
 import type { ChalkInstance } from 'chalk';
 import { handleEvent, type EventHandlers } from '../../workflow/events.ts';
+import { existingNote } from './format.ts';
 import type { ProgressOptions, ProgressRenderer } from './progress.ts';
 
 /** A countdown line every 10 s is enough for a log. */
@@ -21,7 +22,7 @@ export function lineFormatters(chalk: ChalkInstance, verbose: boolean): EventHan
       return `${e.remainingSeconds}s left, ${e.running} running, ${e.done}/${e.total} done`;
     },
     retry: (e) => `retrying ${e.what} (attempt ${e.attempt + 1}): ${e.reason}`,
-    saved: (e) => `saved ${e.path} (${e.bytes} bytes via ${e.via})`,
+    saved: (e) => `saved ${e.path} (${e.bytes} bytes via ${e.via}${e.existing ? `; ${existingNote(e.existing)}` : ''})`,
     parsed: () => undefined,
     wrote: () => undefined,
     findings: () => undefined,

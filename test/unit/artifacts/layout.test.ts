@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactDir, checkArtifactFileName, combinedAnalysisPath, isJobMetricsFileName, jobMetricsFileName, pathInside, sideFiles } from '../../../src/artifacts/layout.ts';
+import { artifactDir, checkArtifactFileName, MAX_ARTIFACT_NAME_BYTES, combinedAnalysisPath, isJobMetricsFileName, jobMetricsFileName, pathInside, sideFiles } from '../../../src/artifacts/layout.ts';
 
 describe('artifact file names from the cluster', () => {
   it("accepts Flink's names, including standalone ids with ':'", () => {
@@ -13,6 +13,34 @@ describe('artifact file names from the cluster', () => {
     for (const name of ['../../x', '..', '.', 'a/b.html', 'a\\b.html', 'x\u0000.html', 'x\n.html', 'x\u001b[31m.html', '.hidden', 'a'.repeat(256), '', 42, null]) {
       assert.throws(() => checkArtifactFileName(name), /refusing the file name/);
     }
+  });
+  it('refuses C1 controls, DEL, bidi controls and line separators, naming the character', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['tm\u009b2J_CPU.html', /a C1 control character \(\\u009b\)/],
+      ['tm\u007f_CPU.html', /DEL \(\\u007f\)/],
+      ['lmth.\u202eexe_CPU.html', /a bidi control \(\\u202e\)/],
+      ['tm\u2066x\u2069_CPU.html', /a bidi control \(\\u2066\)/],
+      ['tm\u200f_CPU.html', /a bidi control/],
+      ['tm\u061c_CPU.html', /a bidi control/],
+      ['tm\u2028_CPU.html', /a line separator/],
+      ['tm\ud800_CPU.html', /a lone surrogate/],
+      ['tm\r_CPU.html', /a control character \(\\r\)/],
+    ];
+    for (const [name, why] of cases) {
+      assert.throws(() => checkArtifactFileName(name), (err: Error) => {
+        assert.match(err.message, why);
+        assert.doesNotMatch(err.message, /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'the message shows the name escaped');
+        return true;
+      });
+    }
+  });
+  it('refuses names that leave no room for the temp and side-file names, counting UTF-8 bytes', () => {
+    const fits = `${'a'.repeat(MAX_ARTIFACT_NAME_BYTES - 5)}.html`;
+    assert.equal(checkArtifactFileName(fits), fits);
+    for (const name of [`${'a'.repeat(MAX_ARTIFACT_NAME_BYTES - 4)}.html`, `${'é'.repeat(120)}.html`, `${'a'.repeat(250)}.html`]) {
+      assert.throws(() => checkArtifactFileName(name), new RegExp(`bytes long; at most ${MAX_ARTIFACT_NAME_BYTES} leave room`));
+    }
+    assert.ok(MAX_ARTIFACT_NAME_BYTES + '.summary.json'.length + '-999'.length + '..12345678.partial'.length <= 255);
   });
   it('pathInside keeps every result directly inside the folder', () => {
     assert.equal(pathInside('/out/ns/dep', 'a.html'), path.resolve('/out/ns/dep/a.html'));

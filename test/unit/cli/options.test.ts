@@ -27,6 +27,6 @@ describe('option definitions', () => {
     const limit = wholeNumberOption({ describe: '', default: 3, min: 0, hint: 'e.g. --limit 5' });
     assert.equal(limit.parse(undefined, {}, '--limit'), 3);
     assert.equal(limit.parse('0', {}, '--limit'), 0);
-    for (const bad of ['-1', '2.5', 'x', '']) assert.throws(() => limit.parse(bad, {}, '--limit'), usage(/--limit must be a whole number of at least 0/), bad);
+    for (const bad of ['-1', '2.5', 'x', '', '0x10', '1e3', ' 5', '5 ', '+5', '5.', '\u0665', '9'.repeat(400)]) assert.throws(() => limit.parse(bad, {}, '--limit'), usage(/--limit must be a whole number of at least 0/), bad);
   });
 });

@@ -55,10 +55,14 @@ describe('parseCommandLine', () => {
     assert.throws(() => parseCommandLine(['profile', '--via', 'exec'], COMMANDS, {}), usage(/^--via "exec" is not one of port-forward, proxy$/));
     assert.throws(() => parseCommandLine(['profile', '-d'], COMMANDS, {}), usage(/^--duration needs a value$/));
     assert.throws(() => parseCommandLine(['profile', '-d', 'ten'], COMMANDS, {}), usage(/whole number/));
+    assert.throws(() => parseCommandLine(['profile', 'job', '-d', '0x10'], COMMANDS, {}), usage(/whole number of seconds of at least 1, got "0x10"/));
+    assert.throws(() => parseCommandLine(['profile', 'job', '--output-dir', ''], COMMANDS, {}), usage(/--output-dir is empty/));
+    assert.throws(() => parseCommandLine(['artifacts', 'job', '--output-dir='], COMMANDS, {}), usage(/--output-dir is empty/));
+    assert.throws(() => parseCommandLine(['doctor', 'Not_A_Name'], COMMANDS, {}), usage(/not a valid FlinkDeployment name/));
     assert.throws(() => parseCommandLine(['profile', 'a', 'b'], COMMANDS, {}), usage(/unexpected argument "b"/));
     assert.throws(() => parseCommandLine(['profile', '--search-dirs', 'rel/dir'], COMMANDS, {}), usage(/absolute path/));
     assert.throws(() => parseCommandLine(['artifacts', '--limit', '-1'], COMMANDS, {}), usage(/--limit needs a value/));
-    assert.throws(() => parseCommandLine(['artifacts', '--limit=-1'], COMMANDS, {}), usage(/--limit must be a whole number of at least 0, got -1/));
+    assert.throws(() => parseCommandLine(['artifacts', '--limit=-1'], COMMANDS, {}), usage(/--limit must be a whole number of at least 0, got "-1"/));
     assert.throws(() => parseCommandLine(['-o', 'yaml', 'version'], COMMANDS, {}), usage(/--output "yaml"/));
     assert.throws(() => parseCommandLine(['--request-timeout', 'soon', 'version'], COMMANDS, {}), usage(/not a duration/));
     assert.throws(() => parseCommandLine(['prof'], COMMANDS, {}), usage(/unknown command "prof"/));

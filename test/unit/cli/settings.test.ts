@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_SEARCH_DIRS, resolveDeploymentName, resolveDuration, resolveMode, resolveSearchDirs } from '../../../src/cli/settings.ts';
+import { DEFAULT_SEARCH_DIRS, resolveDeploymentName, resolveDuration, resolveMode, resolveOutputDir, resolveSearchDirs } from '../../../src/cli/settings.ts';
 
 describe('settings: flags over the old Job env vars over defaults', () => {
   it('type', () => {
@@ -18,6 +18,10 @@ describe('settings: flags over the old Job env vars over defaults', () => {
     assert.throws(() => resolveDuration('0', {}), /at least 1/);
     assert.throws(() => resolveDuration('1.5', {}), /whole number/);
     assert.throws(() => resolveDuration('ten', {}), /got "ten"/);
+    // what Number() would accept but nobody types as seconds
+    for (const odd of ['0x10', '1e3', ' 5', '5 ', '+5', '5.', '0b1', 'Infinity', '9'.repeat(400)]) assert.throws(() => resolveDuration(odd, {}), /whole number/, odd);
+    assert.throws(() => resolveDuration(undefined, { PROFILER_DURATION: '0x10' }), /from PROFILER_DURATION/);
+    assert.equal(resolveDuration('010', {}), 10);
   });
   it('search dirs and deployment name', () => {
     assert.deepEqual(resolveSearchDirs(undefined, {}), DEFAULT_SEARCH_DIRS);
@@ -29,5 +33,22 @@ describe('settings: flags over the old Job env vars over defaults', () => {
     assert.throws(() => resolveSearchDirs('/tmp/\u0007x', {}), /absolute path/);
     assert.equal(resolveDeploymentName(undefined, { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'sample-job');
     assert.equal(resolveDeploymentName('other', { FLINK_DEPLOYMENT_NAME: 'sample-job' }), 'other');
+    assert.equal(resolveDeploymentName('flinkdep/a.b-c', {}), 'flinkdep/a.b-c');
+  });
+  it('deployment names are Kubernetes names, checked before any call', () => {
+    assert.equal(resolveDeploymentName('a'.repeat(253), {}), 'a'.repeat(253));
+    assert.throws(() => resolveDeploymentName('a'.repeat(254), {}), /254 characters, at most 253/);
+    const huge = 'a'.repeat(100_000);
+    assert.throws(() => resolveDeploymentName(huge, {}), (err: Error) => err.message.length < 200);
+    for (const bad of ['Sample', 'a..b', '-a', 'a-', 'a_b', 'a b', '.a', 'a.', 'job\u001b]0;owned\u0007', 'job\u202e']) {
+      assert.throws(() => resolveDeploymentName(bad, {}), /is not a valid FlinkDeployment name/, bad);
+    }
+    assert.throws(() => resolveDeploymentName(undefined, { FLINK_DEPLOYMENT_NAME: 'Bad_Name' }), /not a valid FlinkDeployment name/);
+    assert.throws(() => resolveDeploymentName('job\u001b[2J', {}), (err: Error) => !err.message.includes('\u001b') && err.message.includes('\\x1b'));
+  });
+  it('an empty output dir is refused rather than meaning the current folder', () => {
+    assert.equal(resolveOutputDir(undefined, './squirrly-artifacts'), './squirrly-artifacts');
+    assert.equal(resolveOutputDir('out', './squirrly-artifacts'), 'out');
+    for (const empty of ['', ' ', '\t']) assert.throws(() => resolveOutputDir(empty, 'x'), /--output-dir is empty/);
   });
 });

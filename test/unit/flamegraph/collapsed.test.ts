@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { writeAtomicallyWith } from '../../../src/artifacts/atomic-file.ts';
 import { toCollapsedLines, writeCollapsed } from '../../../src/flamegraph/collapsed.ts';
 import { parseFlameGraph } from '../../../src/flamegraph/parse.ts';
 import { renderV2, renderV3, type Stack } from './render-html.ts';
@@ -44,15 +46,16 @@ describe('collapsed stacks', () => {
     const stacks = randomStacks('write', 3000).map((stack) => ({ ...stack, frames: stack.frames.map((name) => `${name}/${'x'.repeat(40)}`) }));
     const graph = parseFlameGraph(renderV2(stacks));
     const path = join(await dir, 'out.collapsed');
-    await writeCollapsed(graph, path);
+    await writeAtomicallyWith(path, (out) => writeCollapsed(graph, out));
     const text = await readFile(path, 'utf8');
     assert.ok(text.length > 64 * 1024, 'the output spans more than one batch');
     assert.ok(text.endsWith('\n'));
     assert.deepEqual(text.trimEnd().split('\n'), [...toCollapsedLines(graph)]);
   });
 
-  it('rejects when the file cannot be written', async () => {
+  it('rejects when the stream fails', async () => {
     const graph = parseFlameGraph(renderV2(FLINK_LIKE_STACKS));
-    await assert.rejects(writeCollapsed(graph, join(await dir, 'missing-dir', 'out.collapsed')), /ENOENT/);
+    const failing = new Writable({ write: (_chunk, _enc, done) => done(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })) });
+    await assert.rejects(writeCollapsed(graph, failing), /ENOSPC|no space/);
   });
 });

@@ -45,7 +45,7 @@ describe('mergeRuns', () => {
       tmHistory('tm-2', [{ status: 'FINISHED', mode: 'WALL', triggerTime: T0, outputFile: 'tm-2_WALL_2024-03-05_14_00_00.html' }]),
     ];
     const pods: ScannedPod[] = [
-      { pod: 'tm-1', role: 'taskmanager', label: 'tm-1', scan: scanned([], { refused: ['"a\\nb_CPU_x.html"'] }) },
+      { pod: 'tm-1', role: 'taskmanager', label: 'tm-1', scan: scanned([], { refused: ['a\nb_CPU_x.html'] }) },
       { pod: 'tm-2', role: 'taskmanager', label: 'tm-2', scan: { state: 'forbidden', files: [], missingDirs: [], refused: [], message: 'exec is not allowed (create pods/exec)' } },
     ];
     const { runs, warnings } = mergeRuns(histories, pods);

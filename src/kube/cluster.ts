@@ -110,6 +110,9 @@ export interface Cluster {
   exec(pod: string, argv: string[], stdout: Writable, options?: { timeoutMs?: number }): Promise<ExecResult>;
   /** A local endpoint forwarded to a pod's port (needs create pods/portforward). */
   portForward(pod: string, port: number): Promise<Tunnel>;
-  /** A local endpoint through the API server's service proxy (needs get/create services/proxy). */
-  serviceProxy(service: string, port: string): Promise<Tunnel>;
+  /**
+   * A local plain-HTTP endpoint through the API server's service proxy (needs get/create
+   * services/proxy); with scheme 'https' the API server speaks TLS to the service.
+   */
+  serviceProxy(service: string, port: string, scheme?: 'https'): Promise<Tunnel>;
 }

@@ -171,8 +171,8 @@ export class KubeCluster implements Cluster {
     });
   }
 
-  async serviceProxy(service: string, port: string): Promise<Tunnel> {
-    const tunnel = await openServiceProxy(this.#config, this.namespace, service, port);
+  async serviceProxy(service: string, port: string, scheme?: 'https'): Promise<Tunnel> {
+    const tunnel = await openServiceProxy(this.#config, this.namespace, service, port, scheme);
     return withDiagnosis(tunnel, async () => {
       const text = tunnel.lastError();
       return tunnel.lastProblem() ?? (text === undefined ? undefined : new SquirrlyError(text));

@@ -26,9 +26,10 @@ const dropped = new Set(['connection', 'keep-alive', 'proxy-connection', 'transf
 const maxStatusBytes = 64 * 1024;
 
 /** The URL prefix of the service proxy, without a trailing slash. */
-export function serviceProxyPrefix(server: string, namespace: string, service: string, port: string): string {
+export function serviceProxyPrefix(server: string, namespace: string, service: string, port: string, scheme?: 'https'): string {
   const base = server.replace(/\/+$/, '');
-  return `${base}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy`;
+  const id = `${scheme ? `${scheme}:` : ''}${encodeURIComponent(service)}:${encodeURIComponent(port)}`;
+  return `${base}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${id}/proxy`;
 }
 
 /** The HTTP verb RBAC checks for a proxied request of this method. */
@@ -82,8 +83,8 @@ export function proxyStatusProblem(status: number, body: string, ctx: { method: 
   return new KubeApiError(`the API server answered ${status}${said ? `: ${said}` : ''} while proxying to service ${ctx.service}`, status);
 }
 
-export async function openServiceProxy(config: LoadedKubeconfig, namespace: string, service: string, portName: string): Promise<ServiceProxyTunnel> {
-  const prefix = new URL(serviceProxyPrefix(config.server, namespace, service, portName));
+export async function openServiceProxy(config: LoadedKubeconfig, namespace: string, service: string, portName: string, scheme?: 'https'): Promise<ServiceProxyTunnel> {
+  const prefix = new URL(serviceProxyPrefix(config.server, namespace, service, portName, scheme));
   const secure = prefix.protocol === 'https:';
   const upstreams = new Set<http.ClientRequest>();
   const sockets = new Set<net.Socket>();

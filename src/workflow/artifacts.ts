@@ -20,6 +20,7 @@ import { fetchArtifact, type FileOutcome } from './fetch-artifact.ts';
 import { isRunningAndReady, podRef } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openFlinkSession, type FlinkSession } from './flink-session.ts';
+import type { RestTlsFlags } from '../flink/rest-tls.ts';
 import type { RestVia } from './rest-transport.ts';
 
 export interface ArtifactsOptions {
@@ -30,6 +31,8 @@ export interface ArtifactsOptions {
   download: DownloadRequest;
   /** how to reach the Flink REST API; default port-forward */
   via?: RestVia;
+  /** the --flink-* TLS flags */
+  tls?: RestTlsFlags;
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -65,7 +68,7 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
   const pods = await cluster.listPods(`app=${name}`);
   const jobManager = pods.find((p) => p.role === 'jobmanager' && isRunningAndReady(p))?.name;
 
-  const { session, status } = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit);
+  const { session, status } = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit, options.tls);
   try {
     const history: Histories = session ? await readHistories(session, pods, jobManager!, options, emit) : { histories: [], taskManagers: [] };
 
@@ -117,7 +120,7 @@ interface RestAccess {
 
 const DISK_ONLY = '; only the pod disks were scanned';
 
-async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit): Promise<RestAccess> {
+async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boolean, jobManager: string | undefined, via: RestVia, emit: Emit, tls?: RestTlsFlags): Promise<RestAccess> {
   const { name, namespace } = facts;
   if (!enabled) {
     return { status: { available: false, problem: `profiling is disabled on ${name} (rest.profiling.enabled is not "true"), so Flink keeps no run history${DISK_ONLY}`, hint: `enable it: ${enableProfilingPatch(name, namespace)}` } };
@@ -127,7 +130,7 @@ async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boole
   }
   emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${jobManager}:${facts.restPort}` });
   try {
-    return { session: await openFlinkSession(cluster, { facts, via, jobManagerPod: jobManager }), status: { available: true } };
+    return { session: await openFlinkSession(cluster, { facts, via, jobManagerPod: jobManager, ...(tls ? { tls } : {}) }), status: { available: true } };
   } catch (err) {
     if (err instanceof InterruptedError) throw err;
     return { status: diskOnly(failureOf(err)) };

@@ -15,6 +15,10 @@ export interface DeploymentFacts {
   mode: 'native' | 'standalone';
   flinkVersion?: string;
   restPort: number;
+  /** the REST API speaks TLS (security.ssl.rest.enabled, else the older security.ssl.enabled) */
+  restTls: boolean;
+  /** it also asks for a client certificate (security.ssl.rest.authentication-enabled) */
+  restTlsClientAuth: boolean;
   /** rest.profiling.duration-max in seconds */
   durationMax: number;
   /** rest.profiling.dir inside the pods, when set */
@@ -85,6 +89,9 @@ export function deploymentFacts(obj: FlinkDeploymentObject, name: string, namesp
     mode: obj.spec?.mode === 'standalone' ? 'standalone' : 'native',
     ...(flinkVersion ? { flinkVersion } : {}),
     restPort: Number.isInteger(restPort) && restPort > 0 && restPort < 65536 ? restPort : DEFAULT_REST_PORT,
+    // Flink's own rule: the REST key when set, else the deprecated key that covered everything
+    restTls: configBoolean(conf, 'security.ssl.rest.enabled') ?? configBoolean(conf, 'security.ssl.enabled') ?? false,
+    restTlsClientAuth: configBoolean(conf, 'security.ssl.rest.authentication-enabled') ?? false,
     durationMax,
     ...(profilingDir ? { profilingDir } : {}),
     ...(jobState ? { jobState } : {}),

@@ -12,6 +12,7 @@ import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import type { CheckStatus, Emit } from './events.ts';
 import { flinkTooOld } from './flink-problems.ts';
 import { openFlinkSession, type FlinkSession } from './flink-session.ts';
+import type { RestTlsFlags } from '../flink/rest-tls.ts';
 import type { RestVia } from './rest-transport.ts';
 
 export type { CheckStatus };
@@ -41,6 +42,8 @@ export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
   /** how `profile` will reach the Flink REST API; default port-forward */
   via?: RestVia;
+  /** the --flink-* TLS flags */
+  tls?: RestTlsFlags;
 }
 
 /** Runs every check; each result is also emitted as a `check` event as soon as it is known. */
@@ -129,7 +132,7 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
   const missing = ['list pods', ...(via === 'proxy' ? ['get services/proxy'] : ['get pods/portforward', 'create pods/portforward'])].filter((p) => deniedText.has(p));
   if (missing.length > 0) return skipFrom(add, 'rest', `needs ${missing.join(' and ')}`);
   if (!operatorOk) return skipFrom(add, 'rest', 'needs a ready JobManager');
-  await restChecks(cluster, facts, versionOk && profilingOk, add, via);
+  await restChecks(cluster, facts, versionOk && profilingOk, add, via, options.tls);
 }
 
 /** With --via proxy, services/proxy (GET and POST) replaces pods/portforward as the required way in. */
@@ -186,11 +189,11 @@ function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
   return add('flink-version', 'Flink version', 'pass', `${version.text} (the profiler needs 1.19+)`);
 }
 
-async function restChecks(cluster: Cluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward'): Promise<void> {
+async function restChecks(cluster: Cluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward', tls?: RestTlsFlags): Promise<void> {
   let session: FlinkSession;
   try {
     const pod = (await findFlinkPods(cluster, facts.name)).jobManager.name;
-    session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pod, attempts: 1 });
+    session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pod, attempts: 1, ...(tls ? { tls } : {}) });
   } catch (err) {
     add('rest', 'Flink REST', 'fail', messageOf(err), hintOf(err));
     return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');

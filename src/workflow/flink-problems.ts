@@ -26,6 +26,13 @@ export function flinkUnreachable(
   });
 }
 
+/** A plain-HTTP request went into a port that answers TLS: the deployment does not say its REST API uses TLS. */
+export function restPortSpeaksTls(deployment: { name: string; restPort: number }): SquirrlyError {
+  return new SquirrlyError(`the Flink REST port of ${deployment.name} (${deployment.restPort}) speaks TLS, but its flinkConfiguration does not set security.ssl.rest.enabled: "true"`, {
+    hint: 'pass --flink-ca-file FILE (the CA of the REST certificate) or --flink-insecure-skip-tls-verify to speak TLS to it',
+  });
+}
+
 /** rest.profiling.enabled is configured (or not) but the running JobManager does not serve the routes. */
 export function profilerRoutesMissing(deployment: { name: string; namespace: string }, jobManagerPod: string): SquirrlyError {
   const { name, namespace } = deployment;

@@ -4,17 +4,20 @@
 // requests (triggers, histories, job metrics) until `close()`.
 import { SquirrlyError } from '../errors.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
-import { FlinkRestClient, FlinkRestError } from '../flink/rest-client.ts';
+import { FlinkRestClient, FlinkRestError, TransportError } from '../flink/rest-client.ts';
+import { hasTlsFlags, readRestTls, speaksTls, type RestTlsFlags } from '../flink/rest-tls.ts';
 import type { ClusterOverview, DashboardConfig, JobDetails, ProfilingInfo, TaskManagerInfo } from '../flink/types.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import type { DeploymentFacts } from './deployment-checks.ts';
-import { flinkTooOld, flinkUnreachable, profilerRoutesMissing } from './flink-problems.ts';
-import { openRestTransport, type RestTransport, type RestVia } from './rest-transport.ts';
+import { flinkTooOld, flinkUnreachable, profilerRoutesMissing, restPortSpeaksTls } from './flink-problems.ts';
+import { openRestTransport, restServiceNames, type RestTransport, type RestVia } from './rest-transport.ts';
 
 export interface FlinkSessionRequest {
-  facts: Pick<DeploymentFacts, 'name' | 'namespace' | 'restPort' | 'flinkVersion'>;
+  facts: Pick<DeploymentFacts, 'name' | 'namespace' | 'restPort' | 'flinkVersion' | 'restTls'>;
   via: RestVia;
+  /** the --flink-* TLS flags; TLS is used when the deployment declares it or any of them is given */
+  tls?: RestTlsFlags;
   jobManagerPod: string;
   /** attempts for each GET, including the first; default the client's */
   attempts?: number;
@@ -42,7 +45,8 @@ export interface FlinkSession {
  */
 export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRequest): Promise<FlinkSession> {
   const { facts, jobManagerPod, signal } = request;
-  const transport = await openRestTransport(cluster, facts, request.via, jobManagerPod);
+  const tls = facts.restTls || hasTlsFlags(request.tls) ? await readRestTls(request.tls ?? {}, restServiceNames(facts)) : undefined;
+  const transport = await openRestTransport(cluster, facts, request.via, jobManagerPod, tls);
   try {
     const client = new FlinkRestClient(transport.baseUrl, {
       timeoutMs: cluster.timeoutMs,
@@ -53,6 +57,9 @@ export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRe
     try {
       config = await client.get<DashboardConfig>('/config');
     } catch (err) {
+      if (!tls && transport.via === 'port-forward' && err instanceof TransportError && (await speaksTls(transport.baseUrl, cluster.timeoutMs > 0 ? Math.min(cluster.timeoutMs, 5000) : 5000))) {
+        throw restPortSpeaksTls(facts);
+      }
       throw flinkUnreachable(facts, transport.route, jobManagerPod, await transport.diagnose(), err);
     }
     const flinkVersion = config['flink-version'] ?? facts.flinkVersion;

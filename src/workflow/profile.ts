@@ -19,6 +19,7 @@ import { beginJobMetrics } from './job-metrics-step.ts';
 import { downloadAll, triggerAll, waitForRuns, type DownloadResult, type RunEnd, type TriggerResult } from './profile-runs.ts';
 import { runningElsewhere } from './run-messages.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
+import type { RestTlsFlags } from '../flink/rest-tls.ts';
 import type { RestVia } from './rest-transport.ts';
 import { planTargets, type PlannedTarget } from './targets.ts';
 
@@ -39,6 +40,8 @@ export interface ProfileOptions {
   searchDirs: string[];
   /** how to reach the Flink REST API; default port-forward */
   via?: RestVia;
+  /** the --flink-* TLS flags */
+  tls?: RestTlsFlags;
   /** parallel triggers/downloads */
   concurrency?: number;
   /** how long past the duration a run may take to finish; default max(15 s, 20%) */
@@ -79,7 +82,7 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
   const pods = await findFlinkPods(cluster, name);
   const via = options.via ?? 'port-forward';
   emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${pods.jobManager.name}:${facts.restPort}` });
-  const session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pods.jobManager.name, ...(signal ? { signal } : {}) });
+  const session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pods.jobManager.name, ...(options.tls ? { tls: options.tls } : {}), ...(signal ? { signal } : {}) });
   try {
     if (session.profilerProblem) throw session.profilerProblem;
     const running = session.jobs.filter((j) => j.state === 'RUNNING');

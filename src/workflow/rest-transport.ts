@@ -4,6 +4,7 @@
 // care which one is in use.
 import { SquirrlyError } from '../errors.ts';
 import { statusCode } from '../kube/api-errors.ts';
+import { originateTls, type RestTlsSettings } from '../flink/rest-tls.ts';
 import type { Cluster, Tunnel } from '../kube/cluster.ts';
 import type { DeploymentFacts } from './deployment-checks.ts';
 
@@ -29,20 +30,49 @@ export function restServiceName(deployment: string): string {
   return `${deployment}-rest`;
 }
 
+/** The names the REST service answers to inside the cluster, longest first: what its certificate may carry. */
+export function restServiceNames(facts: Pick<DeploymentFacts, 'name' | 'namespace'>): string[] {
+  const service = restServiceName(facts.name);
+  return [`${service}.${facts.namespace}.svc.cluster.local`, `${service}.${facts.namespace}.svc`, `${service}.${facts.namespace}`, service];
+}
+
+/** With `tls`, the REST API is spoken over TLS: by the plugin through a port-forward, by the API server through its proxy. */
 export async function openRestTransport(
   cluster: Cluster,
   facts: Pick<DeploymentFacts, 'name' | 'namespace' | 'restPort'>,
   via: RestVia,
   jobManagerPod: string,
+  tls?: RestTlsSettings,
 ): Promise<RestTransport> {
   if (via === 'proxy') {
     const service = restServiceName(facts.name);
     const port = await servicePort(cluster, service, facts);
-    const tunnel = await cluster.serviceProxy(service, port);
-    return Object.assign(tunnel, { via, route: `the API server's service proxy to ${service}:${port}` });
+    const tunnel = await cluster.serviceProxy(service, port, tls ? 'https' : undefined);
+    return Object.assign(tunnel, { via, route: `the API server's service proxy to ${tls ? 'https:' : ''}${service}:${port}` });
   }
   const tunnel = await cluster.portForward(jobManagerPod, facts.restPort);
-  return Object.assign(tunnel, { via, route: `a port-forward to ${jobManagerPod}:${facts.restPort}` });
+  const route = `a port-forward to ${jobManagerPod}:${facts.restPort}`;
+  if (!tls) return Object.assign(tunnel, { via, route });
+  let endpoint;
+  try {
+    endpoint = await originateTls(tunnel.baseUrl, tls);
+  } catch (err) {
+    await tunnel.close();
+    throw err;
+  }
+  const secure = endpoint;
+  return {
+    via,
+    route: `${route} (TLS)`,
+    baseUrl: secure.baseUrl,
+    lastError: () => secure.lastProblem()?.message ?? tunnel.lastError(),
+    // the tunnel's own failure first: without it there is no TLS to judge
+    diagnose: async () => (await tunnel.diagnose()) ?? secure.lastProblem(),
+    close: async () => {
+      await secure.close();
+      await tunnel.close();
+    },
+  };
 }
 
 /**

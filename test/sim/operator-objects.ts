@@ -26,8 +26,9 @@ function flinkVersionEnum(version: string): string {
   return `v${major}_${minor}`;
 }
 
-export interface ResolvedDeployment extends Required<Omit<DeploymentSpec, 'failingModes'>> {
+export interface ResolvedDeployment extends Required<Omit<DeploymentSpec, 'failingModes' | 'restTls'>> {
   failingModes: NonNullable<DeploymentSpec['failingModes']>;
+  restTls?: DeploymentSpec['restTls'];
   /** the application job, or for a session cluster the one FlinkSessionJob running in it */
   jobName: string;
   jobId: string;
@@ -50,6 +51,7 @@ export function resolveDeployment(spec: DeploymentSpec): ResolvedDeployment {
     failingModes: spec.failingModes ?? [],
     profilingDir: spec.profilingDir ?? '/tmp',
     external: spec.external ?? false,
+    ...(spec.restTls ? { restTls: spec.restTls } : {}),
     jobName,
     // the Flink simulator derives the JobID from the job name; the operator status must agree with it
     jobId: jobIdFor(jobName),
@@ -64,6 +66,8 @@ export function flinkConfiguration(d: ResolvedDeployment): Record<string, string
     'rest.profiling.duration-max': `${d.durationMax} s`,
     'rest.profiling.history-size': String(d.historySize),
     'taskmanager.numberOfTaskSlots': '2',
+    ...(d.restTls ? { 'security.ssl.rest.enabled': 'true' } : {}),
+    ...(d.restTls?.clientCaPem ? { 'security.ssl.rest.authentication-enabled': 'true' } : {}),
   };
 }
 

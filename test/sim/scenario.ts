@@ -120,6 +120,7 @@ export async function startScenario(spec: ScenarioSpec = {}): Promise<Scenario> 
         clockSpeed: spec.clockSpeed ?? 1,
         job: { name: d.jobName, state: d.jobState },
         configuration: flinkConfiguration(d),
+        ...(d.restTls ? { tls: d.restTls } : {}),
         jobManager: { profilingDir: await profilingDirOf(jobManager) },
         taskManagers: await Promise.all(
           taskManagers.map(async (pod) => ({ id: taskManagerResourceId(d, pod), ip: pod.ip, profilingDir: await profilingDirOf(pod) })),

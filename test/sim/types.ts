@@ -38,6 +38,8 @@ export interface DeploymentSpec {
   profilingDir?: string;
   /** no Flink simulator: the test runs real Flink itself and wires it in with `scenario.setPortTarget` */
   external?: boolean;
+  /** the REST API over TLS, declared as security.ssl.rest.enabled (and, with clientCaPem, authentication-enabled) */
+  restTls?: { certPem: string; keyPem: string; clientCaPem?: string };
 }
 
 export interface RbacRule {

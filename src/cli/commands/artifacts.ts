@@ -10,7 +10,7 @@ import { flagOption, listOption, wholeNumberOption, type StringOption } from '..
 import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { renderTable, type Column } from '../render/table.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const limit: StringOption<number> = wholeNumberOption({
   value: 'N',
@@ -33,6 +33,7 @@ export const artifactsCommand = defineCommand({
     searchDirs: searchDirsOption('pod folders to scan besides rest.profiling.dir'),
     analyze: flagOption({ default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' }),
     via: viaOption,
+    ...flinkTlsOptions,
     ...analysisOptions,
   },
   examples: [['artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target']],
@@ -47,7 +48,7 @@ export const artifactsCommand = defineCommand({
     try {
       result = await listArtifacts(
         cluster,
-        { deployment: args.deployment ?? '', searchDirs: args.searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: args.via, signal: ctx.signal },
+        { deployment: args.deployment ?? '', searchDirs: args.searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: args.via, tls: flinkTlsFlags(args), signal: ctx.signal },
         progress.emit,
       );
     } finally {

@@ -5,12 +5,12 @@ import type { CheckStatus } from '../../workflow/events.ts';
 import type { DoctorReport } from '../../workflow/doctor.ts';
 import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
-import { deploymentArgument, viaOption } from './shared-options.ts';
+import { deploymentArgument, flinkTlsFlags, flinkTlsOptions, viaOption } from './shared-options.ts';
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'preflight: check what profiling needs and say how to fix what is missing',
-  options: { deployment: deploymentArgument, via: viaOption },
+  options: { deployment: deploymentArgument, via: viaOption, ...flinkTlsOptions },
   examples: [['doctor sample-job', 'check access, the deployment, Flink and the profiler routes']],
   async run(ctx, args) {
     const { runDoctor } = await import('../../workflow/doctor.ts');
@@ -18,7 +18,7 @@ export const doctorCommand = defineCommand({
     const progress = await ctx.progress();
     let report: DoctorReport;
     try {
-      report = await untilInterrupted(ctx.signal, runDoctor({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via }, progress.emit));
+      report = await untilInterrupted(ctx.signal, runDoctor({ ...(deployment ? { deployment } : {}), connect: () => ctx.connect(), env: ctx.env, via, tls: flinkTlsFlags(args) }, progress.emit));
     } finally {
       progress.stop();
     }

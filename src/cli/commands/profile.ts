@@ -9,7 +9,7 @@ import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
   kind: 'string',
@@ -40,6 +40,7 @@ export const profileCommand = defineCommand({
     outputDir: outputDirOption('artifacts'),
     searchDirs: searchDirsOption('pod folders for the exec fallback'),
     via: viaOption,
+    ...flinkTlsOptions,
     analysis: flagOption({ default: true, negatable: true, describe: 'skip the analysis of the saved flame graphs' }),
     open: flagOption({ default: false, describe: 'open the saved flame graphs in the browser' }),
     ...analysisOptions,
@@ -62,6 +63,7 @@ export const profileCommand = defineCommand({
           outputDir: args.outputDir,
           searchDirs: args.searchDirs,
           via: args.via,
+          tls: flinkTlsFlags(args),
           signal: ctx.signal,
         },
         progress.emit,

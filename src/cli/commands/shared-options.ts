@@ -1,6 +1,7 @@
-// Flags and arguments that several commands share, defined once: the deployment, --via,
-// --output-dir, --search-dirs and the analysis flags.
+// Flags and arguments that several commands share, defined once: the deployment, --via, the
+// Flink REST TLS flags, --output-dir, --search-dirs and the analysis flags.
 import type { ProviderName } from '../../analysis/select-provider.ts';
+import type { RestTlsFlags } from '../../flink/rest-tls.ts';
 import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
 import type { RestVia } from '../../workflow/rest-transport.ts';
 import { choiceOption, flagOption, textOption, type PositionalArgument, type StringOption } from '../options.ts';
@@ -21,6 +22,26 @@ export const viaOption = choiceOption(VIAS, {
   default: 'port-forward',
   describe: 'how to reach the Flink REST API: port-forward to the JobManager (pods/portforward), or proxy: the API server\'s service proxy to <name>-rest (services/proxy)',
 });
+
+/** Named like kubectl's own TLS flags, for the JobManager's REST API instead of the API server. */
+export const flinkTlsOptions = {
+  flinkCaFile: textOption({ value: 'FILE', describe: "CA of the Flink REST API's certificate; TLS is spoken when the deployment sets security.ssl.rest.enabled or any --flink-* TLS flag is given" }),
+  flinkInsecureSkipTlsVerify: flagOption({ default: false, describe: "speak TLS to the Flink REST API without checking its certificate (insecure)" }),
+  flinkClientCert: textOption({ value: 'FILE', describe: 'client certificate for Flink REST mutual TLS (security.ssl.rest.authentication-enabled), with --flink-client-key' }),
+  flinkClientKey: textOption({ value: 'FILE', describe: 'private key of --flink-client-cert' }),
+  flinkTlsServerName: textOption({ value: 'NAME', describe: "name to check the Flink REST certificate against (default the <name>-rest service's DNS names)" }),
+};
+
+/** The TLS flags' values as the Flink session takes them. */
+export function flinkTlsFlags(a: { flinkCaFile: string | undefined; flinkInsecureSkipTlsVerify: boolean; flinkClientCert: string | undefined; flinkClientKey: string | undefined; flinkTlsServerName: string | undefined }): RestTlsFlags {
+  return {
+    ...(a.flinkCaFile !== undefined ? { caFile: a.flinkCaFile } : {}),
+    ...(a.flinkInsecureSkipTlsVerify ? { insecureSkipVerify: true } : {}),
+    ...(a.flinkClientCert !== undefined ? { clientCert: a.flinkClientCert } : {}),
+    ...(a.flinkClientKey !== undefined ? { clientKey: a.flinkClientKey } : {}),
+    ...(a.flinkTlsServerName !== undefined ? { serverName: a.flinkTlsServerName } : {}),
+  };
+}
 
 export function outputDirOption(what: string): StringOption<string> {
   return { kind: 'string', value: 'DIR', describe: `where ${what} land, under <namespace>/<deployment>/ (default ./squirrly-artifacts)`, parse: (raw) => resolveOutputDir(raw, './squirrly-artifacts') };

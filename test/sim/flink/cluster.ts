@@ -18,6 +18,7 @@
 //   registered under <id>." and a missing TaskManager file 500 "Failed to transfer file from TaskExecutor <id>."
 // - Flink 2.x adds `assignedTasks` (a number, after `freeSlots`) to the /taskmanagers items
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FlinkFault } from '../types.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../../src/flamegraph/types.ts';
@@ -62,10 +63,12 @@ export interface FlinkSimOptions {
   configuration: Record<string, string>;
   jobManager: { profilingDir: string }; // HOST folder where JobManager profiles are written
   taskManagers: Array<{ id: string; ip: string; profilingDir: string /* HOST folder */ }>;
+  /** serve the REST API over TLS (security.ssl.rest.enabled); with clientCaPem, client certificates signed by it are required */
+  tls?: { certPem: string; keyPem: string; clientCaPem?: string };
 }
 
 export interface FlinkSim {
-  readonly url: string; // http://127.0.0.1:<port>
+  readonly url: string; // http://127.0.0.1:<port>, https:// with options.tls
   readonly port: number;
   readonly faults: { add(fault: FlinkFault): void; clear(): void };
   readonly requests: Array<{ method: string; path: string; status: number }>;
@@ -353,7 +356,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
     send(res, response, truncateTo);
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -363,7 +366,14 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: response.status });
       send(res, response, undefined);
     });
-  });
+  };
+  const { tls } = options;
+  const server = tls
+    ? createTlsServer(
+        { cert: tls.certPem, key: tls.keyPem, ...(tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}) },
+        onRequest,
+      )
+    : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -371,7 +381,7 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     faults: { add: (fault) => faults.add(fault), clear: () => faults.clear() },
     requests,

@@ -10,7 +10,7 @@ export type Route =
   /** a collection or one object; `namespace` undefined = cluster scope (all namespaces for namespaced types) */
   | { kind: 'resource'; type: ResourceType; namespace?: string; name?: string; subresource?: string }
   /** `/api/v1/namespaces/{ns}/services/[scheme:]{name}[:{port}]/proxy/{path}`; `path` stays URL-encoded */
-  | { kind: 'serviceProxy'; namespace: string; service: string; port?: string; path: string }
+  | { kind: 'serviceProxy'; namespace: string; service: string; port?: string; path: string; scheme?: 'http' | 'https' }
   | { kind: 'unknown' };
 
 const unknown: Route = { kind: 'unknown' };
@@ -48,8 +48,12 @@ function serviceProxyRoute(pathname: string): Route | undefined {
     const namespace = decodeURIComponent(match[1]!);
     const parts = decodeURIComponent(match[2]!).split(':');
     const [service, port] = parts.length === 3 ? [parts[1]!, parts[2]!] : [parts[0]!, parts[1]];
-    if (service === '' || parts.length > 3) return unknown;
-    return { kind: 'serviceProxy', namespace, service, ...(port === undefined || port === '' ? {} : { port }), path: match[3] ?? '/' };
+    const scheme = parts.length === 3 ? parts[0] : undefined;
+    if (service === '' || parts.length > 3 || (scheme !== undefined && scheme !== '' && scheme !== 'http' && scheme !== 'https')) return unknown;
+    return {
+      kind: 'serviceProxy', namespace, service, ...(port === undefined || port === '' ? {} : { port }), path: match[3] ?? '/',
+      ...(scheme === 'http' || scheme === 'https' ? { scheme } : {}),
+    };
   } catch {
     return unknown;
   }

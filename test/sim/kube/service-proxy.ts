@@ -1,8 +1,9 @@
-// The API server's service proxy: `/api/v1/namespaces/{ns}/services/{name}[:{port}]/proxy/{path}`
+// The API server's service proxy: `/api/v1/namespaces/{ns}/services/[https:]{name}[:{port}]/proxy/{path}`
 // for any method. RBAC is checked on `services/proxy` with the verb of the method, the service's
 // selector picks a Ready pod, the port (by name or number) leads through targetPort to the pod's
 // port target, and the request and the answer stream through unchanged, cuts included.
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as requestTls } from 'node:https';
 import { pipeline } from 'node:stream';
 import type { SimPod } from '../types.ts';
 import type { KubeObject } from './objects.ts';
@@ -85,7 +86,9 @@ export function proxyToService(
     return sendStatus(res, serviceUnavailable(`error trying to reach service: dial tcp ${pod.ip}:${port}: connect: connection refused`));
   }
   const search = new URL(req.url ?? '/', 'https://sim.invalid').search;
-  const upstream = request({ host: target.host, port: target.port, method, path: route.path + search, headers: proxyHeaders(req.headers) });
+  const upstreamOptions = { host: target.host, port: target.port, method, path: route.path + search, headers: proxyHeaders(req.headers) };
+  // `https:name:port`: the API server speaks TLS to the pod and, like the real one, does not verify its certificate
+  const upstream = route.scheme === 'https' ? requestTls({ ...upstreamOptions, rejectUnauthorized: false }) : request(upstreamOptions);
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     if (res.headersSent) {
       res.destroy();

@@ -1,28 +1,14 @@
 // `kubectl squirrly analyze <file.html>...`: summarise and analyse local flame graphs; needs no
 // cluster, and no network with --provider builtin. Several files → one combined analysis.
-import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { analyse } from '../analysis.ts';
 import { defineCommand } from '../command.ts';
-import { textOption, type PositionalArgument } from '../options.ts';
+import { textOption } from '../options.ts';
 import { relativePath } from '../render/format.ts';
-import { analysisOptions, analysisSettings } from './shared-options.ts';
+import { analysisOptions, analysisSettings, flameGraphFilesArgument } from './shared-options.ts';
 
-const files: PositionalArgument<string[]> = {
-  kind: 'positional',
-  usage: '<files..>',
-  max: Number.POSITIVE_INFINITY,
-  describe: 'flame graph .html files; several give one combined analysis',
-  parse(raw) {
-    if (raw.length === 0) throw new UsageError('no flame graph given', 'pass one or more .html files written by Flink\'s profiler');
-    for (const file of raw) {
-      if (!existsSync(file)) throw new UsageError(`${file} does not exist`, 'pass the path of a flame graph .html file');
-      if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder`, `pass the flame graphs inside it, e.g. ${file.replace(/\/+$/, '')}/*.html`);
-    }
-    return raw;
-  },
-};
+const files = flameGraphFilesArgument('flame graph .html files; several give one combined analysis');
 
 export const analyzeCommand = defineCommand({
   name: 'analyze',

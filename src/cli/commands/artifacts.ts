@@ -10,7 +10,8 @@ import { flagOption, listOption, wholeNumberOption, type StringOption } from '..
 import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { renderTable, type Column } from '../render/table.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const limit: StringOption<number> = wholeNumberOption({
   value: 'N',
@@ -27,6 +28,7 @@ export const artifactsCommand = defineCommand({
     deployment: deploymentArgument,
     download: listOption({ value: 'FILE', describe: 'download these files (names as listed)' }),
     latest: flagOption({ default: false, describe: 'download the newest file of every target' }),
+    export: exportOption,
     all: flagOption({ default: false, describe: 'download every file' }),
     limit,
     outputDir: outputDirOption('downloads'),
@@ -63,17 +65,18 @@ export const artifactsCommand = defineCommand({
     if (!json) printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
     let analysis: AnalysisJson | null = null;
     const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
+    const exports = await exportSaved(ctx, local, args.export, progress);
     const settings = analysisSettings(args);
     if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress })).json;
-    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
 
     if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
-    return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
+    return analysis?.failed || exports.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });
 
 /** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
-export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null): object {
+export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, exports: ExportReport): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -97,6 +100,7 @@ export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null): 
     })),
     outputDir: result.dir,
     downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, existing: d.existing ?? null, message: d.message ?? null, hint: d.hint ?? null })),
+    exports: exportsJson(exports),
     analysis,
     warnings: result.warnings,
   };

@@ -5,7 +5,8 @@ import { analyzeCommand } from './analyze.ts';
 import { artifactsCommand } from './artifacts.ts';
 import { completeCommand } from './complete.ts';
 import { doctorCommand } from './doctor.ts';
+import { exportCommand } from './export.ts';
 import { profileCommand } from './profile.ts';
 import { versionCommand } from './version.ts';
 
-export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, versionCommand, completeCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, exportCommand, versionCommand, completeCommand];

@@ -9,7 +9,8 @@ import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
   kind: 'string',
@@ -43,6 +44,7 @@ export const profileCommand = defineCommand({
     ...flinkTlsOptions,
     analysis: flagOption({ default: true, negatable: true, describe: 'skip the analysis of the saved flame graphs' }),
     open: flagOption({ default: false, describe: 'open the saved flame graphs in the browser' }),
+    export: exportOption,
     ...analysisOptions,
   },
   examples: [['profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s']],
@@ -82,27 +84,30 @@ export const profileCommand = defineCommand({
     const json = ctx.options.output === 'json';
     if (!json) printText(ctx, result);
     if (saved.length === 0) {
-      if (json) ctx.stdout.write(JSON.stringify(toJson(result, null), null, 2) + '\n');
+      if (json) ctx.stdout.write(JSON.stringify(toJson(result, null, NO_EXPORTS), null, 2) + '\n');
       const first = result.targets.find((t) => t.message);
       throw new SquirrlyError(`no flame graph was saved${first ? `: ${first.label}: ${first.message}` : ''}`, first?.hint ? { hint: first.hint } : {});
     }
     const files = saved.flatMap((t) => (t.path ? [{ path: t.path, target: t.label, mode: result.mode, durationSeconds: result.duration }] : []));
 
     if (args.open) await openSaved(ctx, files.map((f) => f.path));
+    const exports = await exportSaved(ctx, files, args.export, progress);
 
     // The artifacts are on disk; analysis can only add to them.
     let analysis: AnalysisJson | null = null;
     const settings = analysisSettings(args);
     if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, { progress })).json;
-    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis), null, 2) + '\n');
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
     else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
     if (saved.length < result.targets.length) return ExitCode.failure;
-    return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
+    return analysis?.failed || exports.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });
 
+const NO_EXPORTS: ExportReport = { files: [], failed: false };
+
 /** The `-o json` document; its schema is documented in the README (profile → JSON output). */
-export function toJson(result: ProfileResult, analysis: AnalysisJson | null): object {
+export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exports: ExportReport): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -123,6 +128,7 @@ export function toJson(result: ProfileResult, analysis: AnalysisJson | null): ob
       hint: t.hint ?? null,
     })),
     jobMetrics: result.jobMetricsPath ?? null,
+    exports: exportsJson(exports),
     analysis,
   };
 }

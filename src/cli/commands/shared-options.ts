@@ -4,7 +4,10 @@ import type { ProviderName } from '../../analysis/select-provider.ts';
 import type { RestTlsFlags } from '../../flink/rest-tls.ts';
 import type { AnalysisSettings } from '../../workflow/analysis-step.ts';
 import type { RestVia } from '../../workflow/rest-transport.ts';
-import { choiceOption, flagOption, textOption, type PositionalArgument, type StringOption } from '../options.ts';
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../../errors.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../flamegraph/export/formats.ts';
+import { choiceOption, flagOption, textOption, type ListOption, type PositionalArgument, type StringOption } from '../options.ts';
 import { resolveDeploymentName, resolveOutputDir, resolveSearchDirs } from '../settings.ts';
 
 export const deploymentArgument: PositionalArgument<string | undefined> = {
@@ -13,6 +16,48 @@ export const deploymentArgument: PositionalArgument<string | undefined> = {
   max: 1,
   describe: 'FlinkDeployment name (also flinkdep/NAME, flinksessionjob/NAME); default FLINK_DEPLOYMENT_NAME',
   parse: (raw, env) => resolveDeploymentName(raw[0], env),
+};
+
+/** Local flame graph files (analyze, export): each must exist and not be a folder. */
+export function flameGraphFilesArgument(describe: string): PositionalArgument<string[]> {
+  return {
+    kind: 'positional',
+    usage: '<files..>',
+    max: Number.POSITIVE_INFINITY,
+    describe,
+    parse(raw) {
+      if (raw.length === 0) throw new UsageError('no flame graph given', 'pass one or more .html files written by Flink\'s profiler');
+      for (const file of raw) {
+        if (!existsSync(file)) throw new UsageError(`${file} does not exist`, 'pass the path of a flame graph .html file');
+        if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder`, `pass the flame graphs inside it, e.g. ${file.replace(/\/+$/, '')}/*.html`);
+      }
+      return raw;
+    },
+  };
+}
+
+/** Formats from a list of words, each possibly comma-separated (`--export pprof,speedscope`). */
+export function exportFormats(words: readonly string[], flag: string): ExportFormat[] {
+  const out: ExportFormat[] = [];
+  for (const word of words.flatMap((w) => w.split(','))) {
+    const format = EXPORT_FORMATS.find((f) => f === word.trim());
+    if (format === undefined) {
+      // --export takes every word after it: a deployment named after it lands here
+      const order = flag === '--export' ? ` (put the deployment before ${flag})` : '';
+      throw new UsageError(`${flag} ${JSON.stringify(word)} is not one of ${EXPORT_FORMATS.join(', ')}`, `e.g. ${flag} pprof or ${flag} pprof,speedscope${order}`);
+    }
+    if (!out.includes(format)) out.push(format);
+  }
+  return out;
+}
+
+/** profile / artifacts: --export pprof,speedscope after saving. */
+export const exportOption: ListOption<ExportFormat[]> = {
+  kind: 'list',
+  value: 'FORMAT',
+  choices: EXPORT_FORMATS,
+  describe: `also write each saved flame graph as ${EXPORT_FORMATS.join(', ')} (repeatable, or comma-separated)`,
+  parse: (raw, _env, flag) => exportFormats(raw, flag),
 };
 
 const VIAS = ['port-forward', 'proxy'] as const satisfies readonly RestVia[];

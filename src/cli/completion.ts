@@ -8,7 +8,7 @@ const NO_FILE_COMPLETION = 4;
 
 function flagsOf(options: OptionDefs): string[] {
   return Object.entries(options).flatMap(([key, def]) => {
-    if (def.kind === 'positional') return [];
+    if (def.kind === 'positional' || def.hidden) return [];
     return [def.kind === 'boolean' && def.negatable ? `--no-${flagName(key)}` : `--${flagName(key)}`];
   });
 }

@@ -1,7 +1,9 @@
 // What every command gets: output streams, colors, the interrupt signal, progress rendering and a
 // lazily loaded cluster connection.
+import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Cluster } from '../kube/cluster.ts';
+import type { KubectlOverrides } from '../kube/kubectl-overrides.ts';
 import type { GlobalOptions } from './global-options.ts';
 import type { ProgressRenderer } from './render/progress.ts';
 
@@ -24,6 +26,8 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
   const colorOn = options.color && !env.NO_COLOR && process.stderr.isTTY === true;
   const chalk = new Chalk({ level: colorOn ? 1 : 0 });
   const requestTimeoutMs = options.requestTimeout;
+  const verbose = options.verbose || (options.v ?? 0) > 0;
+  let renderer: ProgressRenderer | undefined;
   return {
     options,
     env,
@@ -38,13 +42,43 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
         env,
         timeoutMs: requestTimeoutMs,
         ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-        ...(options.context ? { context: options.context } : {}),
-        ...(options.namespace ? { namespace: options.namespace } : {}),
+        overrides: kubectlOverrides(options),
+        terminal: {
+          stdinIsTerminal: process.stdin.isTTY === true,
+          stderr: 'inherit',
+          // a credential helper may prompt on the terminal: no spinner over its words
+          pause: () => renderer?.pause?.(),
+          resume: () => renderer?.resume?.(),
+        },
       });
     },
     async progress() {
       const { createProgress } = await import('./render/progress.ts');
-      return createProgress({ stream: process.stderr, style: options.progress, quiet: options.quiet, verbose: options.verbose, chalk });
+      renderer = await createProgress({ stream: process.stderr, style: options.progress, quiet: options.quiet, verbose, chalk });
+      return renderer;
     },
   };
+}
+
+/** kubectl's flags that choose the cluster, the user and the credentials, as given. */
+export function kubectlOverrides(options: GlobalOptions): KubectlOverrides {
+  const given = {
+    context: options.context,
+    namespace: options.namespace,
+    cluster: options.cluster,
+    user: options.user,
+    server: options.server,
+    tlsServerName: options.tlsServerName,
+    certificateAuthority: options.certificateAuthority && path.resolve(options.certificateAuthority),
+    insecureSkipTlsVerify: options.insecureSkipTlsVerify || undefined,
+    token: options.token,
+    clientCertificate: options.clientCertificate && path.resolve(options.clientCertificate),
+    clientKey: options.clientKey && path.resolve(options.clientKey),
+    username: options.username,
+    password: options.password,
+    as: options.as,
+    asUid: options.asUid,
+    asGroups: options.asGroup.length > 0 ? options.asGroup : undefined,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== '')) as KubectlOverrides;
 }

@@ -41,7 +41,7 @@ export function helpTable(commands: readonly Command[], globals: OptionDefs): He
     for (const command of commands.filter((c) => !c.hidden)) byCommand[command.name] = renderHelp({ name: placeholder, commands, globals, command, columns });
     texts[String(columns)] = byCommand;
   }
-  const valueFlags = Object.entries(globals).flatMap(([key, def]) => (def.kind === 'string' ? [`--${flagName(key)}`, ...(def.short ? [`-${def.short}`] : [])] : []));
+  const valueFlags = Object.entries(globals).flatMap(([key, def]) => (def.kind === 'string' || def.kind === 'list' ? [`--${flagName(key)}`, ...(def.short ? [`-${def.short}`] : [])] : []));
   return { texts, valueFlags, placeholder };
 }
 
@@ -57,9 +57,9 @@ function usageOf(options: OptionDefs): string {
 
 function flagRows(options: OptionDefs): Array<[string, string]> {
   return Object.entries(options).flatMap(([key, def]): Array<[string, string]> => {
-    if (def.kind === 'positional') return [];
+    if (def.kind === 'positional' || def.hidden) return [];
     const long = def.kind === 'boolean' && def.negatable ? `--no-${flagName(key)}` : `--${flagName(key)}`;
-    const value = def.kind === 'boolean' ? '' : ` ${def.value ?? 'VALUE'}${def.kind === 'list' ? '…' : ''}`;
+    const value = def.kind === 'boolean' ? '' : ` ${def.value ?? 'VALUE'}${def.kind === 'list' && def.greedy !== false ? '…' : ''}`;
     const left = `${def.short ? `-${def.short}, ` : '    '}${long}${value}`;
     const choices = def.choices && def.kind !== 'boolean' && !def.describe.includes(def.choices[0]!) ? ` (${def.choices.join(', ')})` : '';
     return [[left, def.describe + choices]];

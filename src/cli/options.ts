@@ -12,6 +12,8 @@ interface Described {
   value?: string;
   /** the values completion offers and help lists */
   choices?: readonly string[];
+  /** accepted (kubectl's flags that mean nothing here) but left out of help and completion */
+  hidden?: boolean;
 }
 
 export interface StringOption<T> extends Described {
@@ -19,9 +21,11 @@ export interface StringOption<T> extends Described {
   parse(raw: string | undefined, env: NodeJS.ProcessEnv, flag: string): T;
 }
 
-/** Repeatable, and greedy like `--download a.html b.html`: words after it belong to it. */
+/** Repeatable, and greedy like `--download a.html b.html` (words after it belong to it) unless `greedy` is false. */
 export interface ListOption<T> extends Described {
   kind: 'list';
+  /** false: one value per flag, like kubectl's `--as-group a --as-group b` */
+  greedy?: boolean;
   parse(raw: string[], env: NodeJS.ProcessEnv, flag: string): T;
 }
 
@@ -83,6 +87,11 @@ export function flagOption(o: Described & { default: boolean; negatable?: boolea
 
 export function listOption(o: Described): ListOption<string[]> {
   return { ...o, kind: 'list', parse: (raw) => raw };
+}
+
+/** Repeatable, one value each time: `--as-group a --as-group b`. */
+export function repeatedOption(o: Described): ListOption<string[]> {
+  return { ...o, kind: 'list', greedy: false, parse: (raw) => raw };
 }
 
 export function wholeNumberOption(o: Described & { default: number; min: number; hint: string }): StringOption<number> {

@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { readArgs, type Command, type RawArgs } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { GLOBAL_OPTIONS, type GlobalOptions } from './global-options.ts';
+import { GLOBAL_OPTIONS, normalizeKubectlArgv, type GlobalOptions } from './global-options.ts';
 import { commandName } from './invocation.ts';
 import { flagName, type OptionDefs } from './options.ts';
 
@@ -17,7 +17,7 @@ export type Invocation =
 export function findCommandWord(argv: readonly string[]): number {
   const takesValue = new Set<string>();
   for (const [key, def] of Object.entries(GLOBAL_OPTIONS)) {
-    if (def.kind !== 'string') continue;
+    if (def.kind !== 'string' && def.kind !== 'list') continue;
     takesValue.add(`--${flagName(key)}`);
     if (def.short) takesValue.add(`-${def.short}`);
   }
@@ -35,7 +35,8 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).some((w) => w === '--help' || w === '-h');
 }
 
-export function parseCommandLine(argv: readonly string[], commands: readonly Command[], env: NodeJS.ProcessEnv): Invocation {
+export function parseCommandLine(given: readonly string[], commands: readonly Command[], env: NodeJS.ProcessEnv): Invocation {
+  const argv = normalizeKubectlArgv(given);
   const at = findCommandWord(argv);
   const name = at < 0 ? undefined : argv[at];
   const command = commands.find((c) => c.name === name);
@@ -65,7 +66,7 @@ function readRaw(words: string[], defs: OptionDefs, command: string): RawArgs {
     if (def.kind === 'positional') continue;
     const name = flagName(key);
     config[name] = { type: def.kind === 'boolean' ? 'boolean' : 'string', ...(def.short ? { short: def.short } : {}), ...(def.kind === 'list' ? { multiple: true } : {}) };
-    if (def.kind === 'list') lists.add(name);
+    if (def.kind === 'list' && def.greedy !== false) lists.add(name);
   }
   let parsed: ReturnType<typeof parseArgs<{ options: ParseArgsOptionsConfig; args: string[]; strict: true; allowPositionals: true; allowNegative: true; tokens: true }>>;
   try {

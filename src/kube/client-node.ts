@@ -7,7 +7,8 @@ export {
   CustomObjectsApi,
   Exec,
   KubeConfig,
+  loadYaml,
   PortForward,
   VersionApi,
 } from '@kubernetes/client-node';
-export type { Cluster, Context, User, V1Pod, V1Status } from '@kubernetes/client-node';
+export type { Cluster, Context, RequestContext, User, V1Pod, V1Status } from '@kubernetes/client-node';

@@ -2,6 +2,7 @@
 // above src/kube sees client-node or a kubeconfig; tests and other adapters implement this.
 import type { Writable } from 'node:stream';
 import type { SquirrlyError } from '../errors.ts';
+import type { CredentialSummary } from './credentials.ts';
 
 export const FLINK_GROUP = 'flink.apache.org';
 export const FLINK_VERSION = 'v1beta1';
@@ -86,6 +87,8 @@ export interface ClusterContext {
   files: string[];
   /** the proxy every request goes through, when one is configured for this server */
   proxy?: { url: string; source: string };
+  /** where the credentials come from (never the secret), when the kubeconfig says */
+  credentials?: CredentialSummary;
 }
 
 export interface Cluster {

@@ -22,6 +22,7 @@ import { execInPod } from './exec.ts';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
 import { applyNetworkSettings, type ProxyInUse } from './network.ts';
 import { openPortForward, type LocalTunnel, type RefusedUpgrade } from './port-forward.ts';
+import { withCredential } from './request-credential.ts';
 import { openServiceProxy } from './service-proxy.ts';
 import { withTimeout } from './timeout.ts';
 
@@ -29,7 +30,7 @@ import { withTimeout } from './timeout.ts';
 export const FLINK_MAIN_CONTAINER = 'flink-main-container';
 
 /** Loads the kubeconfig with kubectl's rules and connects to its current context. */
-export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number }): Promise<Cluster> {
+export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number }): Promise<KubeCluster> {
   const config = await loadKubeconfig(options);
   const proxy = applyNetworkSettings(config, options.env);
   return new KubeCluster(config, options.timeoutMs, proxy);
@@ -42,7 +43,7 @@ export class KubeCluster implements Cluster {
   constructor(config: LoadedKubeconfig, timeoutMs: number, proxy?: ProxyInUse) {
     this.#config = config;
     this.timeoutMs = timeoutMs;
-    this.context = { name: config.contextName, server: config.server, files: config.files, ...(proxy ? { proxy } : {}) };
+    this.context = { name: config.contextName, server: config.server, files: config.files, credentials: config.credentialSummary, ...(proxy ? { proxy } : {}) };
   }
 
   get namespace(): string {
@@ -51,10 +52,19 @@ export class KubeCluster implements Cluster {
 
   private async call<T>(action: Omit<KubeAction, 'server'>, work: () => Promise<T>): Promise<T> {
     const full = { ...action, server: this.#config.server };
-    try {
-      return await withTimeout(work(), this.timeoutMs, `${action.verb} ${action.resource} on ${this.#config.server}`);
-    } catch (err) {
-      throw toKubeError(err, full);
+    const { credentials } = this.#config;
+    for (let attempt = 1; ; attempt++) {
+      // A login through the credential helper may take minutes: it runs before the request's deadline starts.
+      const credential = await credentials.current();
+      try {
+        return await withTimeout(withCredential(credential, work), this.timeoutMs, `${action.verb} ${action.resource} on ${this.#config.server}`);
+      } catch (err) {
+        // client-go runs the helper again after a 401; one fresh credential gets one more try
+        if (attempt === 1 && statusCode(err) === 401 && credentials.rejected(credential)) continue;
+        const missingUser = this.#config.credentialSummary.missingUser;
+        if (statusCode(err) === 401 && missingUser !== undefined) throw userNotDefined(this.#config, missingUser);
+        throw toKubeError(err, full);
+      }
     }
   }
 
@@ -206,6 +216,12 @@ function upgradeRefused(refused: RefusedUpgrade, server: string): SquirrlyError 
 function oneLine(text: string): string {
   // the body came from whatever answered: no control characters on the terminal
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, 160);
+}
+
+/** kubectl goes on without credentials when the context's user is missing; the 401 then says why. */
+function userNotDefined(config: LoadedKubeconfig, user: string): KubeApiError {
+  return new KubeApiError(`the API server at ${config.server} rejected the request (401 Unauthorized): context "${config.contextName}" names user "${user}", which the kubeconfig does not define`, 401,
+    'add the user to the kubeconfig (kubectl config set-credentials), or point the context at an existing user');
 }
 
 /** A local tunnel with the cluster's reading of its failures. */

@@ -5,6 +5,7 @@ import { SquirrlyError } from '../errors.ts';
 import { configBoolean } from '../flink/configuration.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
+import { credentialCheck } from './doctor-credentials.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
 import { findFlinkPods } from './flink-pods.ts';
@@ -64,6 +65,7 @@ export async function runDoctor(options: DoctorOptions, emit: Emit = () => {}): 
 type Add = (id: string, title: string, status: CheckStatus, detail: string, fix?: string) => CheckStatus;
 
 const CLUSTER_CHECKS: Array<[string, string]> = [
+  ['credentials', 'credentials'],
   ['api', 'API server'],
   ['rbac', 'RBAC'],
   ['deployment', 'FlinkDeployment'],
@@ -85,12 +87,17 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
     cluster = await options.connect();
   } catch (err) {
     add('kubeconfig', 'kubeconfig', 'fail', messageOf(err), hintOf(err) ?? 'check it with: kubectl config view --minify');
-    return skipFrom(add, 'api', 'needs a working kubeconfig');
+    return skipFrom(add, 'credentials', 'needs a working kubeconfig');
   }
   const { namespace } = cluster;
   const { name: contextName, server, files, proxy } = cluster.context;
   Object.assign(report, { context: contextName, namespace });
   add('kubeconfig', 'kubeconfig', 'pass', `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
+  const credentials = cluster.context.credentials;
+  if (credentials) {
+    const { status, detail, fix } = credentialCheck(credentials);
+    add('credentials', 'credentials', status, detail, fix);
+  }
 
   const route = proxy ? ` through the proxy ${proxy.url} (${proxy.source})` : '';
   try {

@@ -16,6 +16,7 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
   const states = new Map<string, TargetState>();
   let header = '';
   let countdown = '';
+  let paused = false;
   const paint = (state: TargetState, text: string): string =>
     state === 'failed' ? chalk.red(text) : state === 'saved' ? chalk.green(text) : state === 'running' ? chalk.cyan(text) : text;
   const above = (text: string): void => {
@@ -68,6 +69,14 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
     },
     stop() {
       spinner.stop();
+    },
+    pause() {
+      paused = spinner.isSpinning;
+      if (paused) spinner.stop();
+    },
+    resume() {
+      if (paused) spinner.start();
+      paused = false;
     },
   };
 }

@@ -11,6 +11,9 @@ export interface ProgressRenderer {
   emit: Emit;
   /** stop the spinner (before printing results); events after this still print as lines */
   stop(): void;
+  /** make way for another program on the terminal (a credential helper's prompt), then come back */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface ProgressOptions {

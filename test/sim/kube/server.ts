@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   /** the HTTP status answered (101 for a successful upgrade); 0 while still in progress */
   status: number;
   upgrade: boolean;
+  /** the Impersonate-* headers as sent, in order, names lower-cased (a name repeats per value) */
+  impersonation: Array<[string, string]>;
 }
 
 export interface KubeSim {
@@ -69,7 +71,12 @@ export async function startKubeSim(): Promise<KubeSim> {
   /** Logs the request, applies delays and authenticates; undefined when it was already answered. */
   async function admit(req: IncomingMessage, upgrade: boolean, answerUnauthorized: () => void) {
     const url = new URL(req.url ?? '/', 'https://sim.invalid');
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), user: undefined, status: 0, upgrade };
+    const impersonation: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!.toLowerCase();
+      if (name.startsWith('impersonate-')) impersonation.push([name, req.rawHeaders[i + 1]!]);
+    }
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), user: undefined, status: 0, upgrade, impersonation };
     requests.push(entry);
     const delay = delays.find((d) => pathMatches(d.path, url.pathname));
     if (delay !== undefined) {

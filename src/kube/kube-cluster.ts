@@ -159,13 +159,25 @@ export class KubeCluster implements Cluster {
     return v.gitVersion;
   }
 
-  exec(pod: string, argv: string[], stdout: Writable, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(pod: string, argv: string[], stdout: Writable, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
     const target = { namespace: this.namespace, pod, container: FLINK_MAIN_CONTAINER, server: this.#config.server };
-    return execInPod(this.#config.kc, target, argv, stdout, options.timeoutMs ?? this.timeoutMs);
+    const { credentials } = this.#config;
+    for (let attempt = 1; ; attempt++) {
+      const credential = await credentials.current();
+      try {
+        return await withCredential(credential, () => execInPod(this.#config.kc, target, argv, stdout, options.timeoutMs ?? this.timeoutMs));
+      } catch (err) {
+        // a 401 refuses the upgrade before the command starts, so asking the helper again and retrying is safe
+        if (attempt === 1 && err instanceof KubeApiError && err.code === 401 && credentials.rejected(credential)) continue;
+        throw err;
+      }
+    }
   }
 
   async portForward(pod: string, port: number): Promise<Tunnel> {
     const { namespace } = this;
+    // each tunnel connection prepares its own upgrade: any login happens now, not inside a Flink request
+    await this.#config.credentials.current();
     const tunnel = await openPortForward(this.#config.kc, namespace, pod, port);
     return withDiagnosis(tunnel, async () => {
       const refused = tunnel.refusedUpgrade();
@@ -182,6 +194,7 @@ export class KubeCluster implements Cluster {
   }
 
   async serviceProxy(service: string, port: string, scheme?: 'https'): Promise<Tunnel> {
+    await this.#config.credentials.current();
     const tunnel = await openServiceProxy(this.#config, this.namespace, service, port, scheme);
     return withDiagnosis(tunnel, async () => {
       const text = tunnel.lastError();

@@ -114,6 +114,18 @@ describe('credentials of each request', () => {
     assert.deepEqual(statuses, [401, 200]);
   });
 
+  it('an exec upgrade refused with 401 also gets one fresh credential and one more try', async () => {
+    const { file, runs } = helperKubeconfig({ env: { HELPER_FIRST_TOKEN: 'revoked-token' } });
+    const cluster = await connectCluster({ env: process.env, kubeconfig: file, timeoutMs: 10_000 });
+    const pod = scenario.pods(NS).find((p) => p.labels['component'] === 'taskmanager')!.name;
+    const out = new PassThrough();
+    let said = '';
+    out.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    assert.equal((await cluster.exec(pod, ['echo', 'hello'], out)).exitCode, 0);
+    assert.equal(said, 'hello\n');
+    assert.equal(runs().length, 2);
+  });
+
   it('a helper that is always refused is run twice at most and reported as a 401', async () => {
     const { file, runs } = helperKubeconfig({ env: { HELPER_TOKEN: 'never-valid' } });
     const cluster = await connectCluster({ env: process.env, kubeconfig: file, timeoutMs: 10_000 });

@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     const [{ renderError }, { Chalk }] = await Promise.all([import('./render/errors.ts'), import('chalk')]);
     const color = !process.env.NO_COLOR && !argv.includes('--no-color') && process.stderr.isTTY === true;
-    const rendered = renderError(err, new Chalk({ level: color ? 1 : 0 }), argv.includes('-v') || argv.includes('--verbose'));
+    const rendered = renderError(err, new Chalk({ level: color ? 1 : 0 }), argv.some(isVerboseWord));
     process.stderr.write(rendered.text);
     code = rendered.exitCode;
   }
@@ -50,4 +50,9 @@ export async function main(argv: string[]): Promise<void> {
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+}
+
+/** -v, --verbose, or kubectl's log level above 0 (-v 6 starts with -v too); read before parsing, which may have failed. */
+function isVerboseWord(word: string): boolean {
+  return word === '-v' || word === '--verbose' || /^-(?:-v=|v=?)0*[1-9]\d*$/.test(word);
 }

@@ -28,7 +28,8 @@ export function prebuiltHelp(argv: readonly string[], width: number, name: strin
       command = word;
       break;
     }
-    if (table.valueFlags.includes(word)) i++;
+    // `-v 6` is kubectl's log level: the number is its value, as the parser reads it
+    if (table.valueFlags.includes(word) || (word === '-v' && /^\d+$/.test(words[i + 1] ?? ''))) i++;
   }
   const text = texts[command] ?? texts[''];
   return text?.split(table.placeholder).join(name);

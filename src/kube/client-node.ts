@@ -1,5 +1,6 @@
-// The only import of @kubernetes/client-node. Loaded lazily by the commands that talk to a
-// cluster, so `--help`, `version` and `analyze` start without it (and the single binary can split it out).
+// The only import of @kubernetes/client-node (and of undici, its HTTP client). Loaded lazily by the
+// commands that talk to a cluster, so `--help`, `version` and `analyze` start without it (and the
+// single binary can split it out).
 export {
   ApiException,
   AuthorizationV1Api,
@@ -12,3 +13,6 @@ export {
   VersionApi,
 } from '@kubernetes/client-node';
 export type { Cluster, Context, RequestContext, User, V1Pod, V1Status } from '@kubernetes/client-node';
+// client-node's own HTTP client, for a dispatcher of our own; re-exported here so it stays in client-node's chunk
+export { Agent } from 'undici';
+export type { Dispatcher } from 'undici';

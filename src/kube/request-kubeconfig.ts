@@ -4,8 +4,7 @@
 // only Impersonate-User, and REST headers go through a string map that cannot repeat a name, so
 // there the headers are added by the connection's dispatcher instead.
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
-import { KubeConfig, type Cluster, type RequestContext, type User } from './client-node.ts';
+import { Agent, KubeConfig, type Cluster, type Dispatcher, type RequestContext, type User } from './client-node.ts';
 import type { Credential, CredentialSource } from './credentials.ts';
 import { headerObject } from './impersonation.ts';
 import { credentialOfThisRequest } from './request-credential.ts';

@@ -25,6 +25,7 @@ describe('help pre-rendered for the executable', () => {
     const name = 'kubectl squirrly';
     assert.equal(prebuiltHelp(['-n', 'profile', '--help'], 100, name, table), live(100, name));
     assert.equal(prebuiltHelp(['-n', 'prod', 'doctor', 'x', '--help'], 100, name, table), live(100, name, 'doctor'));
+    assert.equal(prebuiltHelp(['-v', '6', '--as-group', 'devs', 'profile', '--help'], 100, name, table), live(100, name, 'profile'), 'kubectl\'s -v N and repeatable value flags');
     assert.equal(prebuiltHelp(['profile', 'x'], 100, name, table), undefined);
     assert.equal(prebuiltHelp(['analyze', '--', '--help'], 100, name, table), undefined);
     assert.equal(prebuiltHelp(['--help'], 80, name, table), undefined, 'other widths render live');

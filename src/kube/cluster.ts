@@ -50,6 +50,11 @@ export interface ServicePort {
   targetPort?: number | string;
 }
 
+export interface ConfigMapRecord {
+  data: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 export interface AccessCheck {
   verb: string;
   group: string;
@@ -107,6 +112,8 @@ export interface Cluster {
   listPods(labelSelector: string, namespace?: string): Promise<PodRecord[]>;
   /** undefined when the Service does not exist */
   getServicePorts(name: string, namespace?: string): Promise<ServicePort[] | undefined>;
+  /** undefined when the ConfigMap does not exist */
+  getConfigMap(name: string, namespace?: string): Promise<ConfigMapRecord | undefined>;
   /** SelfSubjectAccessReview: may the current user do this? */
   canI(check: AccessCheck, namespace?: string): Promise<AccessAnswer>;
   /** Runs argv (never a shell string) in the Flink container of a pod, streaming stdout to `stdout`. */

@@ -9,6 +9,7 @@ import type {
   AccessCheck,
   Cluster,
   ClusterContext,
+  ConfigMapRecord,
   ExecResult,
   FlinkDeploymentObject,
   FlinkSessionJobObject,
@@ -131,6 +132,18 @@ export class KubeCluster implements Cluster {
         port: p.port,
         ...(p.targetPort !== undefined ? { targetPort: p.targetPort as number | string } : {}),
       }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async getConfigMap(name: string, namespace = this.namespace): Promise<ConfigMapRecord | undefined> {
+    const { CoreV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(CoreV1Api);
+    try {
+      const map = await this.call({ verb: 'get', resource: 'configmaps', namespace, name }, () => api.readNamespacedConfigMap({ name, namespace }));
+      return { data: { ...(map.data ?? {}) }, annotations: { ...(map.metadata?.annotations ?? {}) } };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -20,6 +20,7 @@ import { fetchArtifact, type FileOutcome } from './fetch-artifact.ts';
 import { isRunningAndReady, podRef } from './flink-pods.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openFlinkSession, type FlinkSession } from './flink-session.ts';
+import { chooseJobManager } from './rest-leader.ts';
 import type { RestTlsFlags } from '../flink/rest-tls.ts';
 import type { RestVia } from './rest-transport.ts';
 
@@ -66,7 +67,9 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
   const warnings: string[] = [];
   const searchDirs = effectiveSearchDirs(facts, options.searchDirs, warnings);
   const pods = await cluster.listPods(`app=${name}`);
-  const jobManager = pods.find((p) => p.role === 'jobmanager' && isRunningAndReady(p))?.name;
+  const choice = await chooseJobManager(cluster, name, pods.filter((p) => p.role === 'jobmanager' && isRunningAndReady(p)));
+  if (choice?.note) emit({ type: 'step', message: choice.note });
+  const jobManager = choice?.pod.name;
 
   const { session, status } = await openRest(cluster, facts, configBoolean(object.spec?.flinkConfiguration, 'rest.profiling.enabled') === true, jobManager, options.via ?? 'port-forward', emit, options.tls);
   try {

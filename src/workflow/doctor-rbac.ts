@@ -17,6 +17,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { verb: 'list', group: FLINK_GROUP, resource: 'flinkdeployments', required: false, usedFor: 'name the deployments that exist when one is not found' },
   { verb: 'get', group: FLINK_GROUP, resource: 'flinksessionjobs', required: false, usedFor: 'resolve flinksessionjob/NAME to its session cluster' },
   { verb: 'list', group: '', resource: 'pods', required: true, usedFor: 'find the JobManager and TaskManager pods' },
+  { verb: 'get', group: '', resource: 'configmaps', required: false, usedFor: 'find the REST leader among several JobManagers (Kubernetes HA)' },
   { verb: 'get', group: '', resource: 'services', required: false, usedFor: 'reach the REST API through the <name>-rest service with --via proxy' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },
   { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },

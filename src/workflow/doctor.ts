@@ -198,15 +198,17 @@ function versionCheck(facts: DeploymentFacts, add: Add): CheckStatus {
 
 async function restChecks(cluster: Cluster, facts: DeploymentFacts, profilerExpected: boolean, add: Add, via: RestVia = 'port-forward', tls?: RestTlsFlags): Promise<void> {
   let session: FlinkSession;
+  let leaderNote = '';
   try {
-    const pod = (await findFlinkPods(cluster, facts.name)).jobManager.name;
-    session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pod, attempts: 1, ...(tls ? { tls } : {}) });
+    const pods = await findFlinkPods(cluster, facts.name);
+    if (pods.jobManagerNote) leaderNote = `; ${pods.jobManagerNote}`;
+    session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pods.jobManager.name, attempts: 1, ...(tls ? { tls } : {}) });
   } catch (err) {
     add('rest', 'Flink REST', 'fail', messageOf(err), hintOf(err));
     return void add('profiler-routes', 'profiler routes', 'skip', 'needs the Flink REST API');
   }
   try {
-    add('rest', 'Flink REST', 'pass', `reachable through ${session.transport.route} (Flink ${session.flinkVersion ?? '?'})`);
+    add('rest', 'Flink REST', 'pass', `reachable through ${session.transport.route} (Flink ${session.flinkVersion ?? '?'})${leaderNote}`);
     if (!profilerExpected) return void add('profiler-routes', 'profiler routes', 'skip', 'needs Flink 1.19+ with rest.profiling.enabled');
     if (session.profilerProblem) return void add('profiler-routes', 'profiler routes', 'fail', session.profilerProblem.message, session.profilerProblem.hint);
     add('profiler-routes', 'profiler routes', 'pass', `present (${session.jobManagerRuns?.length ?? 0} run(s) in the JobManager's history)`);

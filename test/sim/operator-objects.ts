@@ -26,7 +26,8 @@ function flinkVersionEnum(version: string): string {
   return `v${major}_${minor}`;
 }
 
-export interface ResolvedDeployment extends Required<Omit<DeploymentSpec, 'failingModes' | 'restTls'>> {
+export interface ResolvedDeployment extends Required<Omit<DeploymentSpec, 'failingModes' | 'restTls' | 'restLeader'>> {
+  restLeader: number;
   failingModes: NonNullable<DeploymentSpec['failingModes']>;
   restTls?: DeploymentSpec['restTls'];
   /** the application job, or for a session cluster the one FlinkSessionJob running in it */
@@ -51,6 +52,8 @@ export function resolveDeployment(spec: DeploymentSpec): ResolvedDeployment {
     failingModes: spec.failingModes ?? [],
     profilingDir: spec.profilingDir ?? '/tmp',
     external: spec.external ?? false,
+    jobManagers: spec.jobManagers ?? 1,
+    restLeader: spec.restLeader ?? (spec.jobManagers ?? 1) - 1,
     ...(spec.restTls ? { restTls: spec.restTls } : {}),
     jobName,
     // the Flink simulator derives the JobID from the job name; the operator status must agree with it
@@ -67,6 +70,7 @@ export function flinkConfiguration(d: ResolvedDeployment): Record<string, string
     'rest.profiling.history-size': String(d.historySize),
     'taskmanager.numberOfTaskSlots': '2',
     ...(d.restTls ? { 'security.ssl.rest.enabled': 'true' } : {}),
+    ...(d.jobManagers > 1 ? { 'high-availability.type': 'kubernetes', 'high-availability.storageDir': 's3://flink/ha' } : {}),
     ...(d.restTls?.clientCaPem ? { 'security.ssl.rest.authentication-enabled': 'true' } : {}),
   };
 }
@@ -83,7 +87,7 @@ export function flinkDeploymentObject(d: ResolvedDeployment): KubeObject {
       mode: d.mode,
       serviceAccount: 'flink',
       flinkConfiguration: flinkConfiguration(d),
-      jobManager: { replicas: 1, resource: { memory: '2048m', cpu: 1 } },
+      jobManager: { replicas: d.jobManagers, resource: { memory: '2048m', cpu: 1 } },
       taskManager: { replicas: d.taskManagers, resource: { memory: '2048m', cpu: 1 } },
       ...(d.session
         ? {}
@@ -143,20 +147,22 @@ export function deploymentPods(d: ResolvedDeployment, subnet: number, folderOf: 
   const type = d.mode === 'native' ? 'flink-native-kubernetes' : 'flink-standalone-kubernetes';
   const image = `flink:${d.flinkVersion}`;
   const jobManagerHash = randomHex(10);
-  const jobManagerName = `${d.name}-${jobManagerHash}-${randomSuffix(5)}`;
-  const jobManager: SimPod = {
-    namespace: d.namespace,
-    name: jobManagerName,
-    labels: { app: d.name, component: 'jobmanager', type, 'pod-template-hash': jobManagerHash },
-    ip: `10.244.${subnet}.10`,
-    phase: d.jobManagerStatus === 'DEPLOYING' ? 'Pending' : 'Running',
-    ready: d.jobManagerStatus === 'READY',
-    containers: [mainContainer],
-    fsRoot: folderOf(jobManagerName),
-    portTargets: {},
-    image,
-    ports: [{ name: 'rest', containerPort: restPort }, { name: 'jobmanager-rpc', containerPort: 6123 }, { name: 'blobserver', containerPort: 6124 }],
-  };
+  const jobManagers = Array.from({ length: d.jobManagers }, (_, index): SimPod => {
+    const jobManagerName = `${d.name}-${jobManagerHash}-${randomSuffix(5)}`;
+    return {
+      namespace: d.namespace,
+      name: jobManagerName,
+      labels: { app: d.name, component: 'jobmanager', type, 'pod-template-hash': jobManagerHash },
+      ip: `10.244.${subnet}.${10 + index}`,
+      phase: d.jobManagerStatus === 'DEPLOYING' ? 'Pending' : 'Running',
+      ready: d.jobManagerStatus === 'READY',
+      containers: [mainContainer],
+      fsRoot: folderOf(jobManagerName),
+      portTargets: {},
+      image,
+      ports: [{ name: 'rest', containerPort: restPort }, { name: 'jobmanager-rpc', containerPort: 6123 }, { name: 'blobserver', containerPort: 6124 }],
+    };
+  });
   const taskManagerHash = randomHex(10);
   const taskManagers = Array.from({ length: d.taskManagers }, (_, index): SimPod => {
     const name = d.mode === 'native' ? `${d.name}-taskmanager-1-${index + 1}` : `${d.name}-taskmanager-${taskManagerHash}-${randomSuffix(5)}`;
@@ -174,7 +180,35 @@ export function deploymentPods(d: ResolvedDeployment, subnet: number, folderOf: 
       ports: [{ name: 'data', containerPort: 6121 }, { name: 'rpc', containerPort: 6122 }],
     };
   });
-  return [jobManager, ...taskManagers];
+  return [...jobManagers, ...taskManagers];
+}
+
+/**
+ * The ConfigMap Flink's Kubernetes HA services keep per cluster: each component's leader under
+ * `org.apache.flink.k8s.leader.<component>` as "<session id>,<address>", the REST server's
+ * address being its URL; the lock holder in the leader annotation.
+ */
+export function haConfigMap(d: ResolvedDeployment, leader: SimPod): KubeObject {
+  const session = () => `${randomHex(8)}-${randomHex(4)}-4${randomHex(3)}-8${randomHex(3)}-${randomHex(12)}`;
+  const rpc = `pekko.tcp://flink@${leader.ip}:6123/user/rpc`;
+  const lock = session();
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: `${d.name}-cluster-config-map`,
+      namespace: d.namespace,
+      labels: { app: d.name, 'configmap-type': 'high-availability', type: 'flink-native-kubernetes' },
+      annotations: {
+        'control-plane.alpha.kubernetes.io/leader': JSON.stringify({ holderIdentity: lock, leaseDurationSeconds: 15, acquireTime: new Date().toISOString(), renewTime: new Date().toISOString(), leaderTransitions: 1 }),
+      },
+    },
+    data: {
+      'org.apache.flink.k8s.leader.restserver': `${session()},${d.restTls ? 'https' : 'http'}://${leader.ip}:${restPort}`,
+      'org.apache.flink.k8s.leader.dispatcher': `${session()},${rpc}/dispatcher_1`,
+      'org.apache.flink.k8s.leader.resourcemanager': `${session()},${rpc}/resourcemanager_0`,
+    },
+  };
 }
 
 /** The Flink ResourceID of a TaskManager: the pod name in native mode, `<ip>:6122-<6 hex>` in standalone mode. */

@@ -14,6 +14,7 @@ import {
   deploymentPods,
   flinkConfiguration,
   flinkDeploymentObject,
+  haConfigMap,
   kubeconfigYaml,
   randomHex,
   resolveDeployment,
@@ -103,7 +104,10 @@ export async function startScenario(spec: ScenarioSpec = {}): Promise<Scenario> 
         folders.set(folderKey(pod.namespace, pod.name), pod.fsRoot);
         sim.store.addPod(pod);
       }
-      const [jobManager, ...taskManagers] = pods;
+      const jobManagers = pods.filter((p) => p.labels.component === 'jobmanager');
+      const taskManagers = pods.filter((p) => p.labels.component === 'taskmanager');
+      const jobManager = jobManagers[d.restLeader] ?? jobManagers[0];
+      if (jobManagers.length > 1 && jobManager !== undefined) sim.store.put('configmaps', haConfigMap(d, jobManager));
       if (d.external || jobManager === undefined) continue;
       // the profiler writes where the pod's rest.profiling.dir is, inside the pod's own filesystem
       const profilingDirOf = async (pod: SimPod) => {
@@ -127,7 +131,8 @@ export async function startScenario(spec: ScenarioSpec = {}): Promise<Scenario> 
         ),
       });
       flinkSims.set(folderKey(d.namespace, d.name), flink);
-      jobManager.portTargets[restPort] = { host: new URL(flink.url).hostname, port: flink.port };
+      // a standby's REST endpoint answers too (through the leader's RPC), so every JobManager forwards to the one Flink
+      for (const pod of jobManagers) pod.portTargets[restPort] = { host: new URL(flink.url).hostname, port: flink.port };
     }
 
     const contextNamespace = deployments[0]?.namespace ?? 'squirrly';

@@ -38,6 +38,13 @@ export interface DeploymentSpec {
   profilingDir?: string;
   /** no Flink simulator: the test runs real Flink itself and wires it in with `scenario.setPortTarget` */
   external?: boolean;
+  /**
+   * JobManager replicas; with more than one, Kubernetes HA: the ConfigMap <name>-cluster-config-map
+   * names the leader the way Flink writes it. Default 1
+   */
+  jobManagers?: number;
+  /** which JobManager (0-based, in pod list order) holds the REST leadership; default the last one */
+  restLeader?: number;
   /** the REST API over TLS, declared as security.ssl.rest.enabled (and, with clientCaPem, authentication-enabled) */
   restTls?: { certPem: string; keyPem: string; clientCaPem?: string };
 }

@@ -20,6 +20,7 @@ const customResource = ['delete', 'deletecollection', 'get', 'list', 'patch', 'c
 export const resourceTypes: readonly ResourceType[] = [
   { group: '', version: 'v1', resource: 'pods', singularName: 'pod', kind: 'Pod', namespaced: true, verbs: mutable, shortNames: ['po'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'services', singularName: 'service', kind: 'Service', namespaced: true, verbs: readOnly, shortNames: ['svc'], categories: ['all'] },
+  { group: '', version: 'v1', resource: 'configmaps', singularName: 'configmap', kind: 'ConfigMap', namespaced: true, verbs: readOnly, shortNames: ['cm'] },
   { group: '', version: 'v1', resource: 'namespaces', singularName: 'namespace', kind: 'Namespace', namespaced: false, verbs: ['get', 'list'], shortNames: ['ns'] },
   { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinkdeployments', singularName: 'flinkdeployment', kind: 'FlinkDeployment', namespaced: true, verbs: customResource, shortNames: ['flinkdep'] },
   { group: 'flink.apache.org', version: 'v1beta1', resource: 'flinksessionjobs', singularName: 'flinksessionjob', kind: 'FlinkSessionJob', namespaced: true, verbs: customResource, shortNames: ['sessionjob'] },

@@ -139,7 +139,7 @@ function serveResource(context: RestContext, route: Extract<Route, { kind: 'reso
 
 async function patchResource(context: RestContext, route: Extract<Route, { kind: 'resource' }>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { type, name, namespace } = route;
-  if (name === undefined || namespace === undefined || !isStoredResource(type.resource) || type.resource === 'services') {
+  if (name === undefined || namespace === undefined || !isStoredResource(type.resource) || type.resource === 'services' || type.resource === 'configmaps') {
     throw new RequestError(methodNotAllowed());
   }
   authorize(context, type, 'patch', namespace, name);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SimPod } from '../types.ts';
 import { podObject, type KubeObject, type PodMeta } from './objects.ts';
 
-type StoredResource = 'services' | 'flinkdeployments' | 'flinksessionjobs';
+type StoredResource = 'services' | 'configmaps' | 'flinkdeployments' | 'flinksessionjobs';
 
 function objectKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -129,5 +129,5 @@ export class ClusterStore {
 }
 
 export function isStoredResource(resource: string): resource is StoredResource {
-  return resource === 'services' || resource === 'flinkdeployments' || resource === 'flinksessionjobs';
+  return resource === 'services' || resource === 'configmaps' || resource === 'flinkdeployments' || resource === 'flinksessionjobs';
 }

@@ -14,6 +14,7 @@ describe('the RBAC the plugin needs', () => {
       'list flinkdeployments',
       'get flinksessionjobs',
       'list pods',
+      'get configmaps',
       'get services',
       'get pods/portforward',
       'create pods/portforward',

@@ -107,7 +107,7 @@ describe('doctor names the exact fix', () => {
     const scenario = await scenarioFor(t, {});
     const rules: RbacRule[] = [
       { apiGroups: ['flink.apache.org'], resources: ['flinkdeployments', 'flinksessionjobs'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['pods', 'services', 'configmaps'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
     ];
     await scenario.addUser('no-forward', rules);

@@ -25,6 +25,14 @@ export function isGenerated(frameName: string): boolean {
   return GENERATED.test(frameName);
 }
 
+/** The per-JVM part of a generated class name: `$$Lambda$891.0x00007f7f3f6130e8`, `$$Lambda/0x…`, `$Proxy12`, `LambdaForm$MH/0x…`. */
+const JVM_SPECIFIC = /(\$\$Lambda|LambdaForm\$[A-Z]+|\$Proxy)(?:\$?\d+)?(?:[./]0x[0-9a-f]+)?/g;
+
+/** A frame name as it is in every JVM: generated classes lose the numbers and addresses one JVM gave them, so two runs compare. */
+export function stableFrameName(frameName: string): string {
+  return frameName.includes('$') ? frameName.replace(JVM_SPECIFIC, '$1') : frameName;
+}
+
 export function dotted(frameName: string): string {
   return frameName.includes('/') ? frameName.replaceAll('/', '.') : frameName;
 }

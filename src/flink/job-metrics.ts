@@ -20,6 +20,20 @@ export interface JobMetricsSnapshot {
   edges: JobEdge[];
   checkpoints?: CheckpointMetrics;
   taskManagers: TaskManagerMetrics[];
+  /** the FlinkDeployment as it was when the run was taken, so two runs can say what changed */
+  deployment?: DeploymentRecord;
+}
+
+/** What a run ran against, from the FlinkDeployment object (never from Flink itself). */
+export interface DeploymentRecord {
+  generation?: number;
+  resourceVersion?: string;
+  /** spec.job.parallelism */
+  parallelism?: number;
+  /** sha-256 over spec.flinkConfiguration, keys sorted */
+  configurationHash?: string;
+  /** spec.flinkConfiguration; values of keys that look secret are kept as "sha256:<first 12>" */
+  configuration?: Record<string, string>;
 }
 
 export interface JobEdge {
@@ -144,5 +158,34 @@ export function parseJobMetricsSnapshot(value: unknown): JobMetricsSnapshot | un
     edges,
     ...(checkpoints ? { checkpoints } : {}),
     taskManagers,
+    ...deploymentRecord(o['deployment']),
   };
+}
+
+/** A configuration has a few hundred keys at most. */
+const MAX_CONFIGURATION_KEYS = 1000;
+
+function deploymentRecord(value: unknown): { deployment?: DeploymentRecord } {
+  const d = asObject(value);
+  if (d === undefined) return {};
+  const record: DeploymentRecord = {};
+  const generation = nonNegative(d['generation']);
+  if (generation !== undefined) record.generation = generation;
+  const resourceVersion = cleanText(d['resourceVersion'], 64);
+  if (resourceVersion) record.resourceVersion = resourceVersion;
+  const parallelism = nonNegative(d['parallelism']);
+  if (parallelism !== undefined) record.parallelism = parallelism;
+  const hash = cleanText(d['configurationHash'], 128);
+  if (hash) record.configurationHash = hash;
+  const configuration = asObject(d['configuration']);
+  if (configuration !== undefined) {
+    record.configuration = Object.fromEntries(
+      Object.entries(configuration).slice(0, MAX_CONFIGURATION_KEYS).flatMap(([k, v]) => {
+        const key = cleanText(k, 256);
+        const text = cleanText(v, 1024);
+        return key && text !== undefined ? [[key, text]] : [];
+      }),
+    );
+  }
+  return { deployment: record };
 }

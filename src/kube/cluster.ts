@@ -9,7 +9,7 @@ export const FLINK_VERSION = 'v1beta1';
 
 /** The subset of a FlinkDeployment the plugin reads; everything is optional because it comes from the cluster. */
 export interface FlinkDeploymentObject {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; generation?: number; resourceVersion?: string };
   spec?: {
     flinkVersion?: string;
     mode?: string;

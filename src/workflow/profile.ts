@@ -15,6 +15,7 @@ import type { FileOutcome } from './fetch-artifact.ts';
 import { findFlinkPods } from './flink-pods.ts';
 import { noRunningJob } from './flink-problems.ts';
 import { openFlinkSession } from './flink-session.ts';
+import { deploymentRecord } from './deployment-record.ts';
 import { beginJobMetrics } from './job-metrics-step.ts';
 import { downloadAll, triggerAll, waitForRuns, type DownloadResult, type RunEnd, type TriggerResult } from './profile-runs.ts';
 import { runningElsewhere } from './run-messages.ts';
@@ -137,7 +138,7 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
     ]);
     // beside the flame graphs only: a run that saved none leaves the folder as it was
     const anySaved = [...downloads.values()].some((d) => d.status === 'saved');
-    const jobMetricsPath = metrics && anySaved ? await jobMetrics?.save(metrics) : undefined;
+    const jobMetricsPath = metrics && anySaved ? await jobMetrics?.save({ ...metrics, deployment: deploymentRecord(object) }) : undefined;
     return {
       namespace: cluster.namespace,
       deployment: name,

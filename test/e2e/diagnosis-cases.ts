@@ -83,6 +83,8 @@ export const DIAGNOSIS_CASES: DiagnosisCase[] = [
   planted('backpressure-slow-sink', 'ITIMER', 'the last vertex (SlowSink) is too slow for the input rate: busy all the time, back-pressuring the source vertex', {
     finding: 'backpressure', userFunction: `${PKG}.BackpressureSlowSink$SlowSink.map`, operator: 'SlowSink', detail: null,
   }),
+  // kryo-record after the fix (the record made a POJO): the NEW side of the before/after diff fixture
+  healthy('kryo-record-fixed', 'kryo-record-fixed', 'ITIMER'),
   healthy('healthy-itimer', 'healthy', 'ITIMER'),
   healthy('healthy-cpu', 'healthy', 'CPU'),
   healthy('healthy-alloc', 'healthy', 'ALLOC'),

@@ -32,6 +32,11 @@ describe('profile saves the job metrics of the window', () => {
     const placed = new Set(snapshot.vertices.flatMap((v: { subtasks: Array<{ taskManagerId: string }> }) => v.subtasks.map((s) => s.taskManagerId)));
     assert.deepEqual([...placed].sort(), ['sample-job-taskmanager-1-1', 'sample-job-taskmanager-1-2']);
     assert.ok(snapshot.vertices[0].subtasks.every((s: { busyMsPerSecond?: number }) => typeof s.busyMsPerSecond === 'number'));
+    // what the run ran against, for diff: read from the FlinkDeployment the run was started on
+    assert.match(snapshot.deployment.resourceVersion, /^\d+$/);
+    assert.equal(snapshot.deployment.parallelism, 4);
+    assert.equal(snapshot.deployment.configuration['rest.profiling.enabled'], 'true');
+    assert.match(snapshot.deployment.configurationHash, /^[0-9a-f]{64}$/);
     assert.match(r.stderr, /joining Flink's job metrics from job_ITIMER_/);
     assert.doesNotMatch(r.stderr, /job metrics are not available/);
   });

@@ -4,9 +4,10 @@ import type { Command } from '../command.ts';
 import { analyzeCommand } from './analyze.ts';
 import { artifactsCommand } from './artifacts.ts';
 import { completeCommand } from './complete.ts';
+import { diffCommand } from './diff.ts';
 import { doctorCommand } from './doctor.ts';
 import { exportCommand } from './export.ts';
 import { profileCommand } from './profile.ts';
 import { versionCommand } from './version.ts';
 
-export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, exportCommand, versionCommand, completeCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, diffCommand, exportCommand, versionCommand, completeCommand];

@@ -17,7 +17,8 @@ public final class Cases {
 
     public static void build(String name, StreamExecutionEnvironment env) {
         switch (name) {
-            case "kryo-record": KryoRecord.build(env); break;
+            case "kryo-record": KryoRecord.build(env, false); break;
+            case "kryo-record-fixed": KryoRecord.build(env, true); break;
             case "kryo-pojo-field": KryoPojoField.build(env); break;
             case "regex-per-record": RegexPerRecord.build(env); break;
             case "logging-per-record": LoggingPerRecord.build(env); break;

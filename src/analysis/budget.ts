@@ -55,6 +55,8 @@ export interface RequestInput {
   findings: Finding[];
   /** Flink's own metrics for the job over the profiling window */
   jobMetrics?: JobMetricsSnapshot;
+  /** `diff`: the comparison with the earlier run; kept whole while the summary shrinks */
+  diff?: string;
   system: string;
   /** the user prompt template (mode template or `--prompt-file`) */
   template: string;
@@ -420,6 +422,7 @@ export function buildRequest(input: RequestInput): BuiltRequest {
       targets,
       summary: transform(renderSummary(input.summaries, input.comparison, detail, input.jobMetrics)),
       findings: transform(renderFindings(input.findings, detail.findings)),
+      ...(input.diff !== undefined ? { diff: transform(input.diff) } : {}),
     });
     const messages: ChatMessage[] = [
       { role: 'system', content: input.system },

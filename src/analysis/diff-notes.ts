@@ -69,3 +69,36 @@ function fmt(n: number): string {
 function signed(n: number): string {
   return `${n >= 0 ? '+' : ''}${n.toFixed(0)}`;
 }
+
+/** rows per ranking in what the model is given */
+const PROMPT_ROWS = 8;
+
+/** The diff as the model is given it: the builtin reading, then compact tables; and the frame names in it (for --redact). */
+export function diffPromptText(diff: ProfileDiff, notes: string[]): { text: string; frames: string[] } {
+  const frames: string[] = [];
+  const lines: string[] = [
+    `BASE: ${diff.base.targets} target(s)${diff.base.seconds !== null ? `, ${Math.round(diff.base.seconds)} s` : ''}; NEW: ${diff.new.targets} target(s)${diff.new.seconds !== null ? `, ${Math.round(diff.new.seconds)} s` : ''}; values in ${diff.unit}.`,
+    '',
+    '### Builtin reading of the change',
+    ...notes.map((n) => `- ${n}`),
+  ];
+  const table = (title: string, list: ProfileDiff['appeared']): void => {
+    if (list.length === 0) return;
+    lines.push('', `### ${title}`, '| function | BASE | NEW | change |', '|---|---|---|---|');
+    for (const c of list.slice(0, PROMPT_ROWS)) {
+      frames.push(c.name);
+      lines.push(`| ${c.name} | ${c.base} (${c.basePercent}%) | ${c.new} (${c.newPercent}%) | ${c.relative === null ? 'new' : `${c.relative > 0 ? '+' : ''}${Math.round(c.relative * 100)}%`} |`);
+    }
+  };
+  table('Self time grew most', diff.self.grew);
+  table('Self time shrank most', diff.self.shrank);
+  table('Total time grew most', diff.total.grew);
+  table('Total time shrank most', diff.total.shrank);
+  table('Only in NEW', diff.appeared);
+  table('Only in BASE', diff.vanished);
+  if (diff.categories.length > 0) {
+    lines.push('', '### Category shares (% of samples)', '| category | BASE | NEW |', '|---|---|---|');
+    for (const c of diff.categories) lines.push(`| ${c.key} | ${c.basePercent} | ${c.newPercent} |`);
+  }
+  return { text: lines.join('\n'), frames };
+}

@@ -2,7 +2,7 @@
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import { buildRequest, DEFAULT_REQUEST_BUDGET, type BuiltRequest } from './budget.ts';
-import { loadPromptFile, loadPromptTemplate, loadSystemPrompt } from './prompts.ts';
+import { loadDiffPromptTemplate, loadPromptFile, loadPromptTemplate, loadSystemPrompt } from './prompts.ts';
 import type { AnalysisInput, AnalysisProvider, AnalysisResult } from './provider.ts';
 import { Redactor } from './redact.ts';
 import { tokenCounter } from './tokenizer.ts';
@@ -136,7 +136,7 @@ export class OpenAIProvider implements AnalysisProvider {
 
   async #prepare(input: AnalysisInput): Promise<{ request: BuiltRequest; redactor: Redactor | undefined }> {
     const mode: ProfilingMode | 'UNKNOWN' = input.summaries[0]?.mode ?? 'UNKNOWN';
-    const template = this.#opts.promptFile ? loadPromptFile(this.#opts.promptFile) : loadPromptTemplate(mode);
+    const template = this.#opts.promptFile ? loadPromptFile(this.#opts.promptFile) : input.diff ? loadDiffPromptTemplate() : loadPromptTemplate(mode);
     const redactor = this.#opts.redact ? new Redactor(frameNames(input)) : undefined;
     const request = buildRequest({
       summaries: input.summaries,
@@ -147,6 +147,7 @@ export class OpenAIProvider implements AnalysisProvider {
       budget: this.#opts.budgetTokens ?? DEFAULT_REQUEST_BUDGET,
       ...(input.comparison ? { comparison: input.comparison } : {}),
       ...(input.jobMetrics ? { jobMetrics: input.jobMetrics } : {}),
+      ...(input.diff ? { diff: input.diff.text } : {}),
       ...(redactor ? { transform: (t: string) => redactor.redact(t) } : {}),
     });
     return { request, redactor };
@@ -211,5 +212,6 @@ function frameNames(input: AnalysisInput): string[] {
     for (const fn of s.attribution?.functions ?? []) names.push(fn.function);
   }
   for (const t of input.comparison?.targets ?? []) for (const f of t.topSelf) names.push(f.name);
+  names.push(...(input.diff?.frames ?? []));
   return names;
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { ExitCode, SquirrlyError } from '../errors.ts';
 import type { ProfilingMode } from '../flamegraph/types.ts';
 
-export type PromptFile = 'system.md' | 'cpu.md' | 'alloc.md' | 'lock.md' | 'wall.md';
+export type PromptFile = 'system.md' | 'cpu.md' | 'alloc.md' | 'lock.md' | 'wall.md' | 'diff.md';
 
 /**
  * The one place that reads a bundled prompt. In the single executable the prompts are SEA assets named
@@ -38,6 +38,11 @@ export function loadPromptTemplate(mode: ProfilingMode | 'UNKNOWN'): string {
   return readBundledPrompt(promptFileForMode(mode));
 }
 
+/** The template for a comparison of two runs (`diff`), whatever the mode. */
+export function loadDiffPromptTemplate(): string {
+  return readBundledPrompt('diff.md');
+}
+
 export function loadSystemPrompt(): string {
   return readBundledPrompt('system.md');
 }
@@ -59,6 +64,8 @@ export interface PromptVars {
   targets: string;
   summary: string;
   findings: string;
+  /** the comparison with an earlier run, when `diff` asks */
+  diff?: string;
 }
 
 /**
@@ -66,10 +73,12 @@ export interface PromptVars {
  * old Job's prompt.md, which had the raw HTML appended) gets the summary and findings appended instead.
  */
 export function renderPrompt(template: string, vars: PromptVars): string {
-  const withData = template.includes('{{summary}}')
+  let withData = template.includes('{{summary}}')
     ? template
     : `${template.trimEnd()}\n\n## Profile summary\n{{summary}}\n\n## Builtin findings\n{{findings}}\n`;
+  // a --prompt-file written for one profile still gets the comparison when diff asks for one
+  if (vars.diff !== undefined && vars.diff !== '' && !withData.includes('{{diff}}')) withData = `${withData.trimEnd()}\n\n## Comparison with the earlier run\n{{diff}}\n`;
   return withData.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
-    Object.hasOwn(vars, name) ? vars[name as keyof PromptVars] : whole,
+    Object.hasOwn(vars, name) ? (vars[name as keyof PromptVars] ?? '') : whole,
   );
 }

@@ -42,6 +42,8 @@ export interface AnalysisInput {
   findings: Finding[];
   /** Flink's own metrics for the job over the profiling window, when they were captured */
   jobMetrics?: JobMetricsSnapshot;
+  /** `diff`: how these profiles (NEW) compare with an earlier run, as text, and the frame names it mentions */
+  diff?: { text: string; frames: string[] };
 }
 
 export interface AnalysisResult {

@@ -2,7 +2,7 @@
 // provider from the settings and the environment, then runs the analyze pipeline; progress goes
 // out as events and the answer as a text stream, so the caller only renders.
 import { selectProvider, type ProviderName } from '../analysis/select-provider.ts';
-import { analyzeArtifacts, type AnalyzeFile, type AnalyzeOutcome } from './analyze.ts';
+import { analyzeArtifacts, type AnalyzeFile, type AnalyzeOptions, type AnalyzeOutcome } from './analyze.ts';
 import type { Emit } from './events.ts';
 
 /** What the user chose for the analysis (flags; the environment fills the gaps). */
@@ -23,6 +23,8 @@ export interface AnalysisStepOptions {
   /** where summaries, folded stacks and the analysis go; default: beside each input */
   outputDir?: string;
   signal?: AbortSignal;
+  /** the files are NEW of a `diff`: the model is asked about the change */
+  diff?: AnalyzeOptions['diff'];
 }
 
 const MIN_MODEL_TIMEOUT_MS = 60_000;
@@ -36,6 +38,7 @@ export async function runAnalysisStep(options: AnalysisStepOptions, emit: Emit, 
     writeNextToFiles: true,
     ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.diff ? { diff: options.diff } : {}),
     onEvent: emit,
     onText,
   });

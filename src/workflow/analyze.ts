@@ -48,6 +48,8 @@ export interface AnalyzeOptions {
    * the files is used if there is one
    */
   jobMetrics?: JobMetricsSnapshot;
+  /** `diff`: these files are NEW of a comparison; the answer is about the change and goes to `file` (no side files) */
+  diff?: { text: string; frames: string[]; file: string };
 }
 
 export interface AnalyzeOutcome {
@@ -87,7 +89,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     const summary = summarize(graph, { source, target: file.target ?? source, ...(mode ? { mode } : {}), ...(file.durationSeconds !== undefined ? { durationSeconds: file.durationSeconds } : {}) });
     summaries.push(summary);
     onEvent({ type: 'parsed', path: file.path, target: summary.target, mode: summary.mode, totalSamples: summary.totalSamples, frameCount: summary.frameCount });
-    if (opts.writeNextToFiles) {
+    if (opts.writeNextToFiles && opts.diff === undefined) {
       const beside = sideFiles(file.path, opts.outputDir);
       await writeText(beside.summary, `${JSON.stringify(summary, null, 2)}\n`);
       written.summaries.push(beside.summary);
@@ -110,7 +112,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
   const findings = builtinFindings(basis);
   outcome.findings = findings;
   onEvent({ type: 'findings', findings });
-  const input: AnalysisInput = { ...basis, findings };
+  const input: AnalysisInput = { ...basis, findings, ...(opts.diff ? { diff: { text: opts.diff.text, frames: opts.diff.frames } } : {}) };
 
   if (selection.fallback) {
     const { reason, failsRun } = selection.fallback;
@@ -155,7 +157,7 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
 
   if (opts.writeNextToFiles) {
     const first = opts.files[0]?.path ?? '';
-    const dest = opts.files.length === 1 ? sideFiles(first, opts.outputDir).analysis : combinedAnalysisPath(opts.outputDir ?? path.dirname(first), (opts.now ?? (() => new Date()))());
+    const dest = opts.diff ? opts.diff.file : opts.files.length === 1 ? sideFiles(first, opts.outputDir).analysis : combinedAnalysisPath(opts.outputDir ?? path.dirname(first), (opts.now ?? (() => new Date()))());
     await writeText(dest, markdown);
     written.analysis = dest;
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });

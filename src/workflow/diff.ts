@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { writeAtomically } from '../artifacts/atomic-file.ts';
 import { builtinFindings } from '../analysis/builtin.ts';
-import { diffNotes } from '../analysis/diff-notes.ts';
+import { diffNotes, diffPromptText } from '../analysis/diff-notes.ts';
+import { selectProvider } from '../analysis/select-provider.ts';
 import { diffProfiles, type DiffSide, type ProfileDiff, type RunRecord } from '../analysis/diff.ts';
 import { InterruptedError } from '../errors.ts';
 import { diffTree } from '../flamegraph/diff-tree.ts';
@@ -17,6 +18,7 @@ import { compareSummaries, summarize } from '../flamegraph/summary.ts';
 import type { FlameGraph, ProfileSummary } from '../flamegraph/types.ts';
 import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 import { resolveSide, type ResolvedSide } from './diff-sides.ts';
+import type { AnalysisSettings } from './analysis-step.ts';
 import type { Emit } from './events.ts';
 import { findJobMetricsBeside, readJobMetricsFile } from './job-metrics-file.ts';
 
@@ -36,6 +38,13 @@ export interface DiffOutcome {
   html?: string;
   base: ResolvedSide;
   next: ResolvedSide;
+  /** for a model's reading of the change: what it is given, and where its answer goes */
+  model: { text: string; frames: string[]; file: string };
+}
+
+/** Whether these analysis settings ask a model (the builtin reading is always in the diff itself). */
+export function diffAsksModel(settings: AnalysisSettings, env: NodeJS.ProcessEnv): boolean {
+  return selectProvider({ env, ...settings }).provider === 'openai';
 }
 
 export async function diffRuns(request: DiffRequest, onEvent: Emit): Promise<DiffOutcome> {
@@ -45,10 +54,11 @@ export async function diffRuns(request: DiffRequest, onEvent: Emit): Promise<Dif
   const nextRead = await readSide(next, request.signal, onEvent);
   const diff = diffProfiles(baseRead.side, nextRead.side);
   const notes = diffNotes(diff);
-  const outcome: DiffOutcome = { diff, notes, base, next };
+  const dir = request.outputDir ?? path.dirname(next.files[0]!);
+  const name = `diff-${stem(base.files[0]!)}-vs-${stem(next.files[0]!)}`;
+  const outcome: DiffOutcome = { diff, notes, base, next, model: { ...diffPromptText(diff, notes), file: path.join(dir, `${name}.analysis.md`) } };
   if (request.html) {
-    const dir = request.outputDir ?? path.dirname(next.files[0]!);
-    const file = path.join(dir, `diff-${stem(base.files[0]!)}-vs-${stem(next.files[0]!)}.html`);
+    const file = path.join(dir, `${name}.html`);
     const scale = (side: DiffSide): number => 1 / (Math.max(1, side.summaries.length) * (diff.unit === 'samples/s per target' ? side.seconds! : 1));
     const page = diffPage(diffTree(baseRead.graphs, nextRead.graphs), {
       title: `${diff.mode} diff: ${path.basename(base.files[0]!)} → ${path.basename(next.files[0]!)}`,

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot, runCli } from '../support/cli.ts';
+import { startOpenAIServer } from '../support/openai-server.ts';
 import { renderV2, type Stack } from '../unit/flamegraph/render-html.ts';
 
 const DIAGNOSIS = path.join(repoRoot, 'test', 'fixtures', 'diagnosis');
@@ -177,5 +178,32 @@ describe('diff', () => {
     assert.equal(page.split('</script>').length, 2, 'only the page\'s own script element closes');
     assert.ok(!page.includes('<img'), 'no markup from a frame name');
     assert.ok(page.includes('\\u003c/script>\\u003cimg src=x onerror=alert(1)>'), 'the name is there, as JSON data');
+  });
+
+  it('asks a model about the change with the comparison in the request, and saves its answer beside the differential flame graph', async (t) => {
+    const server = await startOpenAIServer({ fallback: { kind: 'stream', pieces: ['The Kryo ', 'fallback is gone.'] } });
+    t.after(() => server.close());
+    const out = path.join(dir, 'model');
+    const r = await runCli(
+      ['diff', htmlIn(path.join(DIAGNOSIS, 'kryo-record')), htmlIn(path.join(DIAGNOSIS, 'kryo-record-fixed')), '--provider', 'openai', '--base-url', server.baseUrl, '--redact', '--output-dir', out, '-o', 'json'],
+      { env: { OPENAI_API_KEY: 'sk-diff-test' } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(server.requests.length, 1);
+    const user = server.requests[0]!.body?.messages?.[1]?.content ?? '';
+    assert.match(user, /compared with an earlier run of the same job/);
+    assert.match(user, /## Comparison with the earlier run\n/);
+    assert.match(user, /Kryo share fell from/);
+    assert.match(user, /## NEW: profile summary/);
+    // --redact covers the names only the comparison mentions too
+    assert.ok(!server.requests[0]!.raw.includes('squirrly/e2e/diagnosis') && !server.requests[0]!.raw.includes('squirrly.e2e.diagnosis'), 'the job\'s class names are redacted');
+    const doc = JSON.parse(r.stdout) as DiffDoc & { analysis: { provider: string; file: string; failed: boolean } };
+    assert.equal(doc.analysis.provider, 'openai');
+    assert.equal(doc.analysis.failed, false);
+    assert.equal(path.dirname(doc.analysis.file), out);
+    assert.match(path.basename(doc.analysis.file), /^diff-.*\.analysis\.md$/);
+    assert.match(readFileSync(doc.analysis.file, 'utf8'), /The Kryo fallback is gone\./);
+    // no summaries of NEW were written into the output folder: only the diff's own files
+    assert.deepEqual(readdirSync(out).map((f) => f.replace(/^diff-.*\./, 'diff-….')).sort(), ['diff-….html', 'diff-….md']);
   });
 });

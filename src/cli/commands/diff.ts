@@ -4,7 +4,10 @@
 import { ExitCode, UsageError } from '../../errors.ts';
 import { defineCommand } from '../command.ts';
 import { flagOption, listOption, textOption, type PositionalArgument } from '../options.ts';
+import { analyse } from '../analysis.ts';
+import type { AnalysisJson } from '../render/analysis.ts';
 import { diffText } from '../render/diff.ts';
+import { analysisOptions, analysisSettings } from './shared-options.ts';
 
 const sides: PositionalArgument<string[]> = {
   kind: 'positional',
@@ -23,6 +26,7 @@ export const diffCommand = defineCommand({
     new: listOption({ value: 'FILE', describe: 'NEW as several flame graphs, merged' }),
     outputDir: textOption({ value: 'DIR', describe: 'where the differential flame graph goes (default: beside NEW)' }),
     html: flagOption({ default: true, negatable: true, describe: 'write no differential flame graph' }),
+    ...analysisOptions,
   },
   examples: [
     ['diff before/sample-job after/sample-job', 'the newest run of each folder'],
@@ -35,7 +39,7 @@ export const diffCommand = defineCommand({
       throw new UsageError('name the sides either as BASE NEW or with --base/--new, not both', 'e.g. kubectl squirrly diff before.html after.html');
     }
     if (base.length === 0 || next.length === 0) throw new UsageError('diff needs a BASE and a NEW', 'e.g. kubectl squirrly diff before.html after.html, or --base FILE… --new FILE…');
-    const { diffRuns } = await import('../../workflow/diff.ts');
+    const { diffAsksModel, diffRuns } = await import('../../workflow/diff.ts');
     const progress = await ctx.progress();
     let outcome;
     try {
@@ -43,11 +47,15 @@ export const diffCommand = defineCommand({
     } finally {
       progress.stop();
     }
-    if (ctx.options.output === 'json') {
-      ctx.stdout.write(JSON.stringify({ ...outcome.diff, notes: outcome.notes, html: outcome.html ?? null }, null, 2) + '\n');
-    } else {
-      ctx.stdout.write(diffText(outcome.diff, outcome.notes, outcome.html, ctx.chalk, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
+    const json = ctx.options.output === 'json';
+    if (!json) ctx.stdout.write(diffText(outcome.diff, outcome.notes, outcome.html, ctx.chalk, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
+    // a model's reading of the change, on NEW's profiles with the comparison, within the same token budget
+    const settings = analysisSettings(args);
+    let analysis: AnalysisJson | null = null;
+    if (diffAsksModel(settings, ctx.env)) {
+      analysis = (await analyse(ctx, outcome.next.files.map((path) => ({ path })), settings, { diff: outcome.model })).json;
     }
-    return ExitCode.ok;
+    if (json) ctx.stdout.write(JSON.stringify({ ...outcome.diff, notes: outcome.notes, html: outcome.html ?? null, analysis }, null, 2) + '\n');
+    return analysis?.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });

@@ -1,6 +1,7 @@
 // How the Cluster port reaches the API server through proxies and fronts, against the Kubernetes
 // simulator: REST, exec, port-forward and the services proxy each go the same way kubectl's do.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Cluster } from '../../../src/kube/cluster.ts';
 import { connectCluster } from '../../../src/kube/kube-cluster.ts';
 import { startScenario, type Scenario } from '../../sim/scenario.ts';
+import { findKubectl, kubectlSkipReason, runKubectl } from '../../support/kubectl.ts';
 import {
   startConnectProxy,
   startHttpFront,
@@ -167,5 +169,102 @@ describe('reaching the API server', () => {
 
   it('a proxy with a scheme kubectl does not speak is refused with the fix', async () => {
     await assert.rejects(connect(kubeconfig('ftp', { proxyUrl: 'ftp://proxy:21' })), /scheme ftp.*kubectl does not support/);
+  });
+});
+
+describe('the same fronts with the real kubectl as the reference', { skip: kubectlSkipReason() }, () => {
+  let scenario: Scenario;
+  let dir: string;
+  let simPort: number;
+  let jobManager: string;
+  const toSim = (host: string) => ({ host: host === proxyOnlyHost ? '127.0.0.1' : host, port: simPort });
+  before(async () => {
+    scenario = await startScenario({ deployments: [{ name: 'sample-job', namespace: 'squirrly', taskManagers: 1 }] });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-net-kubectl-'));
+    simPort = Number(new URL(scenario.server).port);
+    jobManager = scenario.pods('squirrly').find((p) => p.labels.component === 'jobmanager')!.name;
+  });
+  after(async () => {
+    await scenario.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const kubeconfig = (name: string, spec: Partial<KubeconfigSpec>) =>
+    writeNetworkKubeconfig(dir, name, { server: scenario.server, namespace: 'squirrly', caPem: scenario.kube.caPem, token: scenario.token, ...spec });
+  const pods = (file: string, env: Record<string, string> = {}) => runKubectl(['get', '--raw', '/api/v1/namespaces/squirrly/pods'], { kubeconfig: file, env, timeoutMs: 30_000 });
+
+  it('HTTPS_PROXY and NO_PROXY: kubectl and the plugin take the same way', async (t) => {
+    const proxy = await startConnectProxy(toSim);
+    t.after(() => proxy.stop());
+    const file = kubeconfig('kubectl-https-proxy', { server: `https://${proxyOnlyHost}:${simPort}` });
+    assert.equal((await pods(file, { HTTPS_PROXY: proxy.url })).code, 0);
+    const byKubectl = proxy.connects.length;
+    assert.ok(byKubectl > 0);
+    assert.equal((await connectCluster({ env: { HTTPS_PROXY: proxy.url }, kubeconfig: file, timeoutMs: 10_000 }).then((c) => c.listPods('app=sample-job'))).length, 2);
+    assert.ok(proxy.connects.length > byKubectl);
+    assert.deepEqual([...new Set(proxy.connects)], [`${proxyOnlyHost}:${simPort}`]);
+
+    const before = proxy.connects.length;
+    assert.notEqual((await pods(file, { HTTPS_PROXY: proxy.url, NO_PROXY: '.squirrly.test' })).code, 0);
+    await assert.rejects(connectCluster({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '.squirrly.test' }, kubeconfig: file, timeoutMs: 10_000 }).then((c) => c.listPods('app=sample-job')));
+    assert.equal(proxy.connects.length, before, 'neither asked the proxy');
+  });
+
+  it('socks5 proxy-url: kubectl and the plugin both leave the name to the proxy', async (t) => {
+    const socks = await startSocks5Proxy(toSim);
+    t.after(() => socks.stop());
+    const file = kubeconfig('kubectl-socks5', { server: `https://${proxyOnlyHost}:${simPort}`, proxyUrl: socks.url });
+    assert.equal((await pods(file)).code, 0);
+    assert.ok(socks.requests.length > 0);
+    for (const request of socks.requests) assert.equal(request.addressType, 'domain');
+  });
+
+  it('an IPv6 server URL: kubectl and the plugin both reach https://[::1]:port', async (t) => {
+    const front = await startTcpFront('::1', { host: '127.0.0.1', port: simPort });
+    t.after(() => front.stop());
+    const file = kubeconfig('kubectl-ipv6', { server: `https://[::1]:${front.port}` });
+    assert.equal((await pods(file)).code, 0);
+    const cluster = await connectCluster({ env: {}, kubeconfig: file, timeoutMs: 10_000 });
+    const tunnel = await cluster.serviceProxy('sample-job-rest', 'rest');
+    try {
+      assert.equal((await fetch(`${tunnel.baseUrl}/config`)).status, 200, tunnel.lastError());
+    } finally {
+      await tunnel.close();
+    }
+  });
+
+  it('an http:// server served by the real `kubectl proxy`: REST, exec, port-forward and the services proxy', async (t) => {
+    const kubectl = spawn(findKubectl()!, ['proxy', '--port=0', '--reject-paths=^/never$', `--kubeconfig=${kubeconfig('kubectl-proxy-upstream', {})}`], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECACHEDIR: path.join(dir, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => {
+      kubectl.kill();
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`kubectl proxy did not start: ${seen}`)), 30_000);
+      kubectl.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        const match = /Starting to serve on (\S+)/.exec(seen);
+        if (match) {
+          clearTimeout(timer);
+          resolve(`http://${match[1]}`);
+        }
+      });
+      kubectl.on('exit', () => reject(new Error(`kubectl proxy exited: ${seen}`)));
+    });
+    const cluster = await connectCluster({ env: {}, kubeconfig: writeNetworkKubeconfig(dir, 'via-kubectl-proxy', { server: url, namespace: 'squirrly' }), timeoutMs: 10_000 });
+    assert.equal((await cluster.getFlinkDeployment('sample-job'))?.metadata?.name, 'sample-job');
+    const out = sink();
+    assert.equal((await cluster.exec(jobManager, ['echo', 'proxied'], out)).exitCode, 0);
+    assert.equal(out.text(), 'proxied\n');
+    for (const tunnel of [await cluster.portForward(jobManager, 8081), await cluster.serviceProxy('sample-job-rest', 'rest')]) {
+      try {
+        const config = (await (await fetch(`${tunnel.baseUrl}/config`)).json()) as { 'flink-version'?: string };
+        assert.match(config['flink-version'] ?? '', /^1\.20/, tunnel.lastError());
+      } finally {
+        await tunnel.close();
+      }
+    }
   });
 });

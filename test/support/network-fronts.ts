@@ -52,14 +52,17 @@ function splice(a: net.Socket, b: Duplex): void {
 }
 
 /** An HTTP proxy that only tunnels (CONNECT), recording each "host:port" it was asked for. */
-export async function startConnectProxy(resolve: (host: string, port: number) => Target): Promise<Front & { connects: string[] }> {
+export async function startConnectProxy(resolve: (host: string, port: number) => Target): Promise<Front & { connects: string[]; authorizations: string[] }> {
   const connects: string[] = [];
+  /** Proxy-Authorization headers, in order */
+  const authorizations: string[] = [];
   const server = http.createServer((_req, res) => {
     res.writeHead(405).end('this proxy only tunnels');
   });
   server.on('connect', (req: IncomingMessage, client: net.Socket, head: Buffer) => {
     const asked = req.url ?? '';
     connects.push(asked);
+    if (req.headers['proxy-authorization']) authorizations.push(req.headers['proxy-authorization']);
     const colon = asked.lastIndexOf(':');
     const target = resolve(asked.slice(0, colon).replace(/^\[|\]$/g, ''), Number(asked.slice(colon + 1)));
     const upstream = net.connect(target.port, target.host, () => {
@@ -71,7 +74,7 @@ export async function startConnectProxy(resolve: (host: string, port: number) =>
   });
   const tracked = track(server);
   const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, port, connects, stop: tracked.stop };
+  return { url: `http://127.0.0.1:${port}`, port, connects, authorizations, stop: tracked.stop };
 }
 
 export interface SocksRequest {

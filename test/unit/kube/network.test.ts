@@ -83,6 +83,17 @@ describe('reaching the API server', () => {
     assert.deepEqual([...new Set(proxy.connects)], [`${proxyOnlyHost}:${simPort}`]);
   });
 
+  it('a proxy URL with credentials sends them as Proxy-Authorization on every connection, and doctor does not show the password', async (t) => {
+    const proxy = await startConnectProxy(toSim);
+    t.after(() => proxy.stop());
+    const withUser = proxy.url.replace('http://', 'http://alice:s3cret@');
+    const cluster = await connect(kubeconfig('proxy-auth', { server: `https://${proxyOnlyHost}:${simPort}` }), { HTTPS_PROXY: withUser });
+    assert.equal(cluster.context.proxy?.url, proxy.url.replace('http://', 'http://alice:***@'));
+    await useEveryWay(cluster);
+    assert.equal(proxy.authorizations.length, proxy.connects.length);
+    for (const header of proxy.authorizations) assert.equal(header, `Basic ${Buffer.from('alice:s3cret').toString('base64')}`);
+  });
+
   it('https_proxy in lower case counts too', async (t) => {
     const proxy = await startConnectProxy(toSim);
     t.after(() => proxy.stop());

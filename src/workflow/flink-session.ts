@@ -57,9 +57,7 @@ export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRe
     try {
       config = await client.get<DashboardConfig>('/config');
     } catch (err) {
-      if (!tls && transport.via === 'port-forward' && err instanceof TransportError && (await speaksTls(transport.baseUrl, cluster.timeoutMs > 0 ? Math.min(cluster.timeoutMs, 5000) : 5000))) {
-        throw restPortSpeaksTls(facts);
-      }
+      if (!tls && (await answersTls(cluster, request, transport, err))) throw restPortSpeaksTls(facts);
       throw flinkUnreachable(facts, transport.route, jobManagerPod, await transport.diagnose(), err);
     }
     const flinkVersion = config['flink-version'] ?? facts.flinkVersion;
@@ -82,6 +80,27 @@ export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRe
   } catch (err) {
     await transport.close();
     throw err;
+  }
+}
+
+/**
+ * After plain HTTP failed: does the REST port speak TLS? Through a port-forward a TLS handshake
+ * tells; through the services proxy, the same request with `https:` does.
+ */
+async function answersTls(cluster: Cluster, request: FlinkSessionRequest, transport: RestTransport, err: unknown): Promise<boolean> {
+  const probeMs = cluster.timeoutMs > 0 ? Math.min(cluster.timeoutMs, 5000) : 5000;
+  if (transport.via === 'port-forward') return err instanceof TransportError && speaksTls(transport.baseUrl, probeMs);
+  if (!(err instanceof TransportError || (err instanceof FlinkRestError && err.status >= 500))) return false;
+  let probe: RestTransport | undefined;
+  try {
+    probe = await openRestTransport(cluster, request.facts, 'proxy', request.jobManagerPod, { insecureSkipVerify: true, serverNames: [] });
+    const res = await fetch(`${probe.baseUrl}/config`, { signal: AbortSignal.timeout(probeMs) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  } finally {
+    await probe?.close();
   }
 }
 

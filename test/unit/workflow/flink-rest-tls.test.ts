@@ -132,6 +132,25 @@ describe('Flink REST over TLS', () => {
     });
   });
 
+  it('plain HTTP into a TLS port through --via proxy: the same line, found by asking again with https:', async (t) => {
+    const env = await cluster(t, {}, true);
+    await assert.rejects(open(env, undefined, 'proxy'), (err: Error & { hint?: string }) => {
+      assert.match(err.message, /speaks TLS, but its flinkConfiguration does not set security\.ssl\.rest\.enabled/);
+      return true;
+    });
+    assert.ok(env.scenario.requests.some((r) => r.path.includes('/services/https:sample-job-rest:rest/proxy/')));
+  });
+
+  it('a REST port that fails for another reason is not taken for TLS', async (t) => {
+    const env = await cluster(t, undefined);
+    env.scenario.flink('sample-job')!.faults.add({ path: '/config', kind: { type: 'drop' } });
+    await assert.rejects(open(env, undefined), (err: Error) => {
+      assert.doesNotMatch(err.message, /speaks TLS/);
+      assert.match(err.message, /cannot reach the Flink REST API/);
+      return true;
+    });
+  });
+
   it('a client certificate without its key is a usage error', async (t) => {
     const env = await cluster(t, {});
     await assert.rejects(open(env, { clientCert: files.clientCert! }), /--flink-client-cert and --flink-client-key go together/);

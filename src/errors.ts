@@ -6,7 +6,10 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   analysisFailed: 3,
+  /** SIGINT (Ctrl-C): 128 + 2, as shells report it */
   interrupted: 130,
+  /** SIGTERM: 128 + 15 */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -33,7 +36,7 @@ export class UsageError extends SquirrlyError {
   }
 }
 
-/** The user pressed Ctrl-C (or the process got SIGTERM): exit 130. */
+/** The user pressed Ctrl-C (exit 130) or the process got SIGTERM (main.ts makes that 143). */
 export class InterruptedError extends SquirrlyError {
   constructor(message = 'interrupted', hint?: string) {
     super(message, hint === undefined ? { exitCode: ExitCode.interrupted } : { hint, exitCode: ExitCode.interrupted });

@@ -1,4 +1,6 @@
 // Analysis by any OpenAI-compatible chat endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio), streamed.
+import { describeBytes } from '../byte-cap.ts';
+import { formatMs, LONGEST_TIMER_MS } from '../deadline.ts';
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import { buildRequest, DEFAULT_REQUEST_BUDGET, type BuiltRequest } from './budget.ts';
@@ -8,6 +10,9 @@ import { Redactor } from './redact.ts';
 import { tokenCounter } from './tokenizer.ts';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+/** An analysis is a few KiB of Markdown; an answer 50 times that is a model that does not stop. */
+export const DEFAULT_MAX_ANSWER_BYTES = 256 * 1024;
+export const DEFAULT_MAX_ANSWER_MS = 10 * 60_000;
 const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export interface OpenAIProviderOptions {
@@ -20,6 +25,10 @@ export interface OpenAIProviderOptions {
   azure?: { endpoint: string; apiVersion?: string };
   /** per attempt until the answer starts, then the longest silence allowed inside the stream */
   timeoutMs?: number;
+  /** the longest answer kept; the stream stops there and the answer is marked partial (default 256 KiB) */
+  maxAnswerBytes?: number;
+  /** the longest the whole answer may take, however steadily it streams (default 10 min) */
+  maxAnswerMs?: number;
   /** retries of 429/5xx/connection failures, with the SDK's exponential backoff (or the server's retry-after) */
   maxRetries?: number;
   promptFile?: string;
@@ -74,16 +83,34 @@ export class OpenAIProvider implements AnalysisProvider {
     const client = this.#client(sdk);
     const timeoutMs = this.#opts.timeoutMs ?? 60_000;
     const restorer = redactor?.streamRestorer();
+    const maxBytes = this.#opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    const maxMs = Math.min(this.#opts.maxAnswerMs ?? DEFAULT_MAX_ANSWER_MS, LONGEST_TIMER_MS);
     let text = '';
+    let bytes = 0;
+    // why the plugin itself stopped the stream: the answer is then kept and marked partial
+    let stoppedBecause: string | undefined;
+    const limit = new AbortController();
     const emit = (chunk: string): void => {
-      if (chunk === '') return;
+      if (chunk === '' || stoppedBecause !== undefined) return;
+      const size = Buffer.byteLength(chunk, 'utf8');
+      if (bytes + size > maxBytes) {
+        stoppedBecause = `the answer passed ${describeBytes(maxBytes)}, the cap for one analysis`;
+        limit.abort();
+        return;
+      }
+      bytes += size;
       text += chunk;
       onText(chunk);
     };
     // The SDK's timeout ends when the response headers arrive; this one guards the silence inside the stream.
     const idle = new AbortController();
-    const requestSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+    const requestSignal = AbortSignal.any([idle.signal, limit.signal, ...(signal ? [signal] : [])]);
     let idleTimer: NodeJS.Timeout | undefined;
+    const totalTimer = setTimeout(() => {
+      stoppedBecause = `the answer took longer than ${formatMs(maxMs)}`;
+      limit.abort();
+    }, maxMs);
+    totalTimer.unref();
     let finished = false;
     let received = false;
     try {
@@ -105,30 +132,37 @@ export class OpenAIProvider implements AnalysisProvider {
           emit(restorer ? restorer.push(delta) : delta);
         }
         if (choice?.finish_reason) finished = true;
+        if (stoppedBecause !== undefined) break;
       }
     } catch (err) {
-      if (signal?.aborted) throw new InterruptedError('analysis interrupted');
-      if (!received) throw this.#explain(sdk, err, idle.signal.aborted);
+      if (signal?.aborted && !received) throw new InterruptedError('analysis interrupted');
+      if (!received && stoppedBecause === undefined) throw this.#explain(sdk, err, idle.signal.aborted);
       // Part of the answer arrived: whatever broke the stream, the caller keeps that part
       // (complete if the finish reason had already come).
     } finally {
       clearTimeout(idleTimer);
+      clearTimeout(totalTimer);
     }
     // The SDK may end the iteration quietly on abort.
-    if (signal?.aborted) throw new InterruptedError('analysis interrupted');
+    const interrupted = signal?.aborted === true;
+    if (interrupted && !received) throw new InterruptedError('analysis interrupted');
     if (idle.signal.aborted && !received) throw this.#explain(sdk, undefined, true);
-    if (restorer) emit(restorer.flush());
-    if (!finished && !received) {
+    if (restorer && stoppedBecause === undefined) emit(restorer.flush());
+    if (!finished && !received && stoppedBecause === undefined) {
       throw new SquirrlyError('the analysis stream ended before any answer arrived', {
         hint: 'check that the server at --base-url speaks the OpenAI chat completions API with streaming',
         exitCode: ExitCode.analysisFailed,
       });
     }
+    const partial = stoppedBecause !== undefined || interrupted || !finished;
+    const partialReason = stoppedBecause ?? (interrupted ? 'interrupted' : idle.signal.aborted ? `the stream went silent for ${formatMs(timeoutMs)}` : 'the stream was cut');
     return {
       provider: this.name,
       model: this.model,
       markdown: text,
-      partial: !finished,
+      partial,
+      ...(partial ? { partialReason } : {}),
+      ...(interrupted ? { interrupted } : {}),
       requestTokens: request.tokens,
       selfCoveragePercent: request.selfCoveragePercent,
     };

@@ -53,6 +53,10 @@ export interface AnalysisResult {
   markdown: string;
   /** true when the stream was cut: the markdown is what arrived */
   partial: boolean;
+  /** why it is partial, for the note in `.analysis.md`, e.g. "the stream was cut" */
+  partialReason?: string;
+  /** the user interrupted the stream (Ctrl-C, SIGTERM): the partial answer is kept, then the command stops */
+  interrupted?: boolean;
   /** tokens of the request, as counted before sending */
   requestTokens?: number;
   /** share (0..100) of all self samples covered by the frames listed in the request */

@@ -41,6 +41,7 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
       return connectCluster({
         env,
         timeoutMs: requestTimeoutMs,
+        signal,
         ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
         overrides: kubectlOverrides(options),
         terminal: {

@@ -8,6 +8,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
   });
   let code: number;
+  let interrupted: (() => NodeJS.Signals | undefined) | undefined;
   try {
     // `version` is what scripts and `kubectl plugin list` checks call most: answer it without
     // loading the command definitions.
@@ -30,7 +31,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     const [{ runCli }, { listenForInterrupt }] = await Promise.all([import('./run.ts'), import('./interrupt.ts')]);
     // the first Ctrl-C aborts the command's signal; the second ends the process here
-    const interrupt = listenForInterrupt(() => process.exit(ExitCode.interrupted));
+    const interrupt = listenForInterrupt((signal) => process.exit(signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted));
+    interrupted = () => interrupt.received;
     try {
       code = await runCli(argv, process.env, interrupt.signal);
     } finally {
@@ -45,7 +47,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   await flush(process.stdout);
   await flush(process.stderr);
-  process.exit(code ?? ExitCode.failure);
+  // a command stopped by SIGTERM exits 143, by Ctrl-C 130
+  const signal = interrupted?.();
+  process.exit(signal === 'SIGTERM' && code === ExitCode.interrupted ? ExitCode.terminated : (code ?? ExitCode.failure));
 }
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {

@@ -17,6 +17,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SquirrlyError } from '../errors.ts';
 import { FlameGraphDataError } from './data-error.ts';
+import { checkFlameGraphFile } from './input-file.ts';
 import { looksLikeV2Frame, V2ByteFrameDecoder, V2FrameDecoder } from './format-v2.ts';
 import { CompactFrameDecoder, looksLikeV3Frame, StringPoolReader } from './format-v3.ts';
 import { type FrameTable, FrameTreeBuilder, materialize, NameTable } from './tree-builder.ts';
@@ -272,6 +273,7 @@ export function parseFlameGraph(html: string, sourceName = 'the input'): FlameGr
 export async function parseFlameGraphFile(path: string): Promise<FlameGraph> {
   let parser: FlameGraphLineParser;
   try {
+    await checkFlameGraphFile(path);
     const handle = await open(path, 'r');
     try {
       parser = new FlameGraphLineParser(basename(path), (await handle.stat()).size);

@@ -1,7 +1,7 @@
 // The six profiler routes (FLIP-375) for one target. Path parameters are URL-encoded because
 // standalone TaskManager ids contain ':' and file names embed the id.
 import type { ProfilingMode } from '../flamegraph/types.ts';
-import type { FlinkRestClient } from './rest-client.ts';
+import type { FlinkRestClient, OpenStream } from './rest-client.ts';
 import type { ProfileTarget, ProfilingInfo, ProfilingInfoList } from './types.ts';
 
 export function profilerPath(target: ProfileTarget): string {
@@ -21,6 +21,6 @@ export function triggerProfiling(client: FlinkRestClient, target: ProfileTarget,
   return client.post<ProfilingInfo>(profilerPath(target), { mode, duration });
 }
 
-export function openProfilingFile(client: FlinkRestClient, target: ProfileTarget, fileName: string): Promise<Response> {
+export function openProfilingFile(client: FlinkRestClient, target: ProfileTarget, fileName: string): Promise<OpenStream> {
   return client.open(`${profilerPath(target)}/${encodeURIComponent(fileName)}`);
 }

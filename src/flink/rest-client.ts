@@ -1,6 +1,8 @@
 // A small client for the JobManager REST API over whatever transport gives a base URL.
 // Idempotent GETs retry transient failures with backoff; POSTs never retry (a repeated trigger
-// would start a second profiling run). Every request has a deadline.
+// would start a second profiling run). Every request has a deadline and every answer a size cap.
+import { ByteCapError, describeBytes, readCapped } from '../byte-cap.ts';
+import { formatMs, IdleDeadline, watched, type DeadlinePhase } from '../deadline.ts';
 import { describeCause, SquirrlyError } from '../errors.ts';
 import { sleep } from '../sleep.ts';
 
@@ -21,6 +23,7 @@ export class FlinkRestError extends SquirrlyError {
 }
 
 export interface RestClientOptions {
+  /** --request-timeout: the whole of a JSON answer; for a streamed file, the wait for it and each silence in it */
   timeoutMs: number;
   /** attempts for GETs, including the first; default 3 */
   attempts?: number;
@@ -31,31 +34,63 @@ export interface RestClientOptions {
   signal?: AbortSignal;
 }
 
+/** A streamed answer: the body tells the deadline about every chunk, and ends with a typed error. */
+export interface OpenStream {
+  body: AsyncIterable<Uint8Array>;
+  /** the announced content-length, when there is one */
+  length?: number;
+}
+
+export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
+
 export class FlinkRestClient {
   readonly baseUrl: string;
   private readonly options: Required<Omit<RestClientOptions, 'signal'>> & { signal?: AbortSignal };
   constructor(baseUrl: string, options: RestClientOptions) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.options = { attempts: 3, backoffMs: 250, maxResponseBytes: 16 * 1024 * 1024, ...options };
+    this.options = { attempts: 3, backoffMs: 250, maxResponseBytes: DEFAULT_MAX_JSON_BYTES, ...options };
   }
 
   async get<T>(path: string): Promise<T> {
-    return this.retrying(async () => parseJson<T>('GET', path, await this.send('GET', path), this.options.maxResponseBytes));
+    return this.retrying(() => this.json<T>('GET', path));
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    const res = await this.send('POST', path, body);
-    return parseJson<T>('POST', path, res, this.options.maxResponseBytes);
+    return this.json<T>('POST', path, body);
   }
 
   /**
    * A streamed GET, not retried here: a body can still break after the headers, so the caller
-   * retries the whole transfer (one retry policy, not two nested ones).
+   * retries the whole transfer (one retry policy, not two nested ones). --request-timeout bounds
+   * the wait for the answer and each silence inside it, not how long a flowing transfer takes.
    */
-  async open(path: string): Promise<Response> {
-    const res = await this.send('GET', path);
-    if (!res.ok) await parseJson('GET', path, res, this.options.maxResponseBytes); // throws FlinkRestError with Flink's message
-    return res;
+  async open(path: string): Promise<OpenStream> {
+    const deadline = new IdleDeadline(this.options.timeoutMs, this.signalOption());
+    const res = await this.send('GET', path, deadline);
+    if (!res.ok) {
+      try {
+        await parseJson('GET', path, res, await this.readBody('GET', path, res, deadline)); // throws FlinkRestError with Flink's message
+      } finally {
+        deadline.dispose();
+      }
+    }
+    const length = Number(res.headers.get('content-length'));
+    return { body: streamed('GET', path, res, deadline), ...(Number.isFinite(length) && length > 0 ? { length } : {}) };
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // one deadline for the whole answer: JSON answers are small, a trickling one is a fault
+    const deadline = new IdleDeadline(this.options.timeoutMs, { ...this.signalOption(), idle: false });
+    try {
+      const res = await this.send(method, path, deadline, body);
+      return parseJson<T>(method, path, res, await this.readBody(method, path, res, deadline));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private signalOption(): { parent?: AbortSignal } {
+    return this.options.signal ? { parent: this.options.signal } : {};
   }
 
   private async retrying<T>(work: () => Promise<T>): Promise<T> {
@@ -71,54 +106,90 @@ export class FlinkRestClient {
     }
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const signals = [AbortSignal.timeout(this.options.timeoutMs)];
-    if (this.options.signal) signals.push(this.options.signal);
+  private async send(method: string, path: string, deadline: IdleDeadline, body?: unknown): Promise<Response> {
     try {
-      return await fetch(this.baseUrl + path, {
+      const res = await fetch(this.baseUrl + path, {
         method,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.any(signals),
+        signal: deadline.signal,
       });
+      deadline.answered();
+      return res;
     } catch (err) {
-      throw new TransportError(method, path, err, this.options.timeoutMs);
+      deadline.dispose();
+      throw new TransportError(method, path, err, deadline);
+    }
+  }
+
+  /** The body of a JSON answer, within the cap: the announced length is checked before reading. */
+  private async readBody(method: string, path: string, res: Response, deadline: IdleDeadline): Promise<string> {
+    const cap = this.options.maxResponseBytes;
+    const tooBig = (): ByteCapError =>
+      new ByteCapError(`Flink REST ${method} ${path} answered more than ${describeBytes(cap)}, the cap for one JSON answer; refusing to read it`, cap, 'is the port-forward reaching the Flink REST port? check rest.port of the deployment');
+    const announced = Number(res.headers.get('content-length'));
+    if (Number.isFinite(announced) && announced > cap) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    if (res.body === null) return '';
+    try {
+      return (await readCapped(watched(res.body as AsyncIterable<Uint8Array>, deadline), cap, tooBig)).toString('utf8');
+    } catch (err) {
+      if (err instanceof ByteCapError) throw err;
+      throw new TransportError(method, path, err, deadline);
     }
   }
 }
 
-/** The request never got an HTTP answer (refused, reset, timed out, tunnel dropped). */
+/** The body of a streamed answer; a break or a silence past the deadline ends it with a TransportError. */
+async function* streamed(method: string, path: string, res: Response, deadline: IdleDeadline): AsyncGenerator<Uint8Array> {
+  try {
+    if (res.body === null) return;
+    yield* watched(res.body as AsyncIterable<Uint8Array>, deadline);
+  } catch (err) {
+    throw new TransportError(method, path, err, deadline);
+  } finally {
+    deadline.dispose();
+    // the consumer stopped early (a cap, a full disk): drop the connection instead of draining it
+    await res.body?.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * The request failed before a whole answer came: refused, reset, the tunnel dropped, or a deadline
+ * passed. `phase` says which wait ran out: 'answer' (nothing came back) or 'body' (Flink answered,
+ * then went silent or too slow: the tunnel itself works).
+ */
 export class TransportError extends SquirrlyError {
-  constructor(method: string, path: string, cause: unknown, timeoutMs: number) {
-    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+  readonly phase: DeadlinePhase | undefined;
+  constructor(method: string, path: string, cause: unknown, deadline?: IdleDeadline) {
+    const phase = deadline?.expired;
+    const wait = deadline ? formatMs(deadline.ms) : '?';
     super(
-      timedOut
-        ? `Flink REST ${method} ${path} got no answer within ${Math.round(timeoutMs / 1000)}s`
-        : `Flink REST ${method} ${path} failed: ${describeCause(cause)}`,
-      { hint: 'check that the JobManager is up (kubectl get pods) or raise --request-timeout', cause },
+      phase === 'answer'
+        ? `Flink REST ${method} ${path} got no answer within ${wait}`
+        : phase === 'body'
+          ? `Flink REST ${method} ${path} answered, then its body stalled past the ${wait} deadline (${describeBytes(deadline?.bytes ?? 0)} arrived)`
+          : `Flink REST ${method} ${path} failed: ${describeCause(cause)}`,
+      {
+        hint: phase === 'body' ? 'the JobManager answers too slowly: check its load (kubectl top pod), or raise --request-timeout' : 'check that the JobManager is up (kubectl get pods) or raise --request-timeout',
+        cause,
+      },
     );
     this.name = 'TransportError';
+    this.phase = phase;
   }
 }
 
 function isTransient(err: unknown): boolean {
-  if (err instanceof TransportError) return true;
+  // a body that stalls will stall again: only a missing answer is worth another try
+  if (err instanceof TransportError) return err.phase !== 'body';
   if (err instanceof FlinkRestError) return err.status >= 500 || err.status === 429;
   return false;
 }
 
-async function parseJson<T>(method: string, path: string, res: Response, maxBytes: number): Promise<T> {
-  let text: string | undefined;
-  try {
-    text = await readBounded(res, maxBytes);
-  } catch (err) {
-    throw new TransportError(method, path, err, 0);
-  }
-  if (text === undefined) {
-    throw new SquirrlyError(`Flink REST ${method} ${path} answered more than ${Math.round(maxBytes / 1024)} KiB; refusing to read it`, {
-      hint: 'is the port-forward reaching the Flink REST port? check rest.port of the deployment',
-    });
-  }
+function parseJson<T>(method: string, path: string, res: Response, text: string): T {
   let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
@@ -133,19 +204,6 @@ async function parseJson<T>(method: string, path: string, res: Response, maxByte
     throw new FlinkRestError(method, path, res.status, Array.isArray(errors) ? errors.map(String) : [text.slice(0, 200)]);
   }
   return body as T;
-}
-
-/** The body as text, or undefined once it passes maxBytes (leaving the loop cancels the stream). */
-async function readBounded(res: Response, maxBytes: number): Promise<string | undefined> {
-  if (res.body === null) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function summarizeErrors(errors: string[]): string {

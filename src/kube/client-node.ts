@@ -16,3 +16,7 @@ export type { Cluster, Context, RequestContext, User, V1Pod, V1Status } from '@k
 // client-node's own HTTP client, for a dispatcher of our own; re-exported here so it stays in client-node's chunk
 export { Agent } from 'undici';
 export type { Dispatcher } from 'undici';
+export { ResponseContext } from '@kubernetes/client-node';
+// the default HTTP library, so a call can use it with its own signal and a capped body
+export { IsomorphicFetchHttpLibrary } from '@kubernetes/client-node/dist/gen/http/isomorphic-fetch.js';
+export type { ConfigurationOptions, HttpLibrary, Observable, ResponseBody } from '@kubernetes/client-node';

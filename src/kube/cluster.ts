@@ -73,6 +73,15 @@ export interface ExecResult {
   stderr: string;
 }
 
+export interface ExecOptions {
+  /** the longest silence of the command's output; default the request timeout */
+  timeoutMs?: number;
+  /** more stdout than this stops the command with a ByteCapError */
+  maxBytes?: number;
+  /** aborting closes the stream at once */
+  signal?: AbortSignal;
+}
+
 /** A local base URL that reaches something inside the cluster. */
 export interface Tunnel {
   /** e.g. http://127.0.0.1:41234 */
@@ -117,7 +126,7 @@ export interface Cluster {
   /** SelfSubjectAccessReview: may the current user do this? */
   canI(check: AccessCheck, namespace?: string): Promise<AccessAnswer>;
   /** Runs argv (never a shell string) in the Flink container of a pod, streaming stdout to `stdout`. */
-  exec(pod: string, argv: string[], stdout: Writable, options?: { timeoutMs?: number }): Promise<ExecResult>;
+  exec(pod: string, argv: string[], stdout: Writable, options?: ExecOptions): Promise<ExecResult>;
   /** A local endpoint forwarded to a pod's port (needs create pods/portforward). */
   portForward(pod: string, port: number): Promise<Tunnel>;
   /**

@@ -1,8 +1,11 @@
 // Runs an argv command in a pod container (never a shell string built from input) and streams
 // its stdout to a Writable. The exit code comes from the status channel; a socket that closes
-// without a status counts as success, exactly as kubectl treats it.
-import { PassThrough, type Writable } from 'node:stream';
-import { SquirrlyError } from '../errors.ts';
+// without a status counts as success, exactly as kubectl treats it. The deadline bounds each
+// silence of the output, not how long a flowing command runs.
+import { PassThrough, Writable } from 'node:stream';
+import { ByteCapError, describeBytes } from '../byte-cap.ts';
+import { formatMs, IdleDeadline } from '../deadline.ts';
+import { InterruptedError, SquirrlyError } from '../errors.ts';
 import type { KubeConfig, V1Status } from './client-node.ts';
 import { toKubeError } from './api-errors.ts';
 import type { ExecResult } from './cluster.ts';
@@ -12,38 +15,63 @@ export async function execInPod(
   target: { namespace: string; pod: string; container: string; server: string },
   argv: string[],
   stdout: Writable,
-  timeoutMs: number,
+  options: { timeoutMs: number; maxBytes?: number; signal?: AbortSignal },
 ): Promise<ExecResult> {
   const { Exec } = await import('./client-node.ts');
+  const deadline = new IdleDeadline(options.timeoutMs, options.signal ? { parent: options.signal } : {});
   const stderrStream = new PassThrough();
   let stderr = '';
   stderrStream.on('data', (chunk: Buffer) => {
+    deadline.progress(chunk.length);
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
+  let seen = 0;
+  const overCap = new AbortController();
+  // Forwards to the caller's stream (which the caller ends), counting bytes for the cap and the deadline.
+  const meter = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      deadline.progress(chunk.length);
+      if (options.maxBytes !== undefined && seen > options.maxBytes) {
+        overCap.abort();
+        callback();
+        return;
+      }
+      if (stdout.write(chunk)) callback();
+      else stdout.once('drain', () => callback());
+    },
   });
   let status: V1Status | undefined;
   let ws;
   try {
-    ws = await new Exec(kc).exec(target.namespace, target.pod, target.container, argv, stdout, stderrStream, null, false, (s) => {
+    ws = await new Exec(kc).exec(target.namespace, target.pod, target.container, argv, meter, stderrStream, null, false, (s) => {
       status = s;
     });
   } catch (err) {
+    deadline.dispose();
+    if (options.signal?.aborted) throw new InterruptedError();
     throw toKubeError(err, { verb: 'create', resource: 'pods/exec', namespace: target.namespace, name: target.pod, server: target.server });
   }
   const socket = ws;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      reject(new SquirrlyError(`exec in pod ${target.pod} timed out after ${Math.round(timeoutMs / 1000)}s`, { hint: 'raise --request-timeout' }));
-    }, timeoutMs);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = (err: Error): void => {
+        socket.terminate();
+        reject(err);
+      };
+      const onDeadline = (): void => {
+        if (options.signal?.aborted) stop(new InterruptedError());
+        else stop(new SquirrlyError(`exec in pod ${target.pod}: no output for ${formatMs(deadline.ms)}`, { hint: 'the pod may be overloaded; raise --request-timeout' }));
+      };
+      if (deadline.signal.aborted) onDeadline();
+      deadline.signal.addEventListener('abort', onDeadline, { once: true });
+      overCap.signal.addEventListener('abort', () => stop(new ByteCapError(`exec in pod ${target.pod}: more than ${describeBytes(options.maxBytes ?? 0)} of output`, options.maxBytes ?? 0)), { once: true });
+      socket.on('close', () => resolve());
+      socket.on('error', (err) => reject(err));
     });
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
+  } finally {
+    deadline.dispose();
+  }
   return { exitCode: exitCodeOf(status), stderr };
 }
 

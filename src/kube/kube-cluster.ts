@@ -10,6 +10,7 @@ import type {
   Cluster,
   ClusterContext,
   ConfigMapRecord,
+  ExecOptions,
   ExecResult,
   FlinkDeploymentObject,
   FlinkSessionJobObject,
@@ -18,32 +19,35 @@ import type {
   Tunnel,
 } from './cluster.ts';
 import { FLINK_GROUP, FLINK_VERSION } from './cluster.ts';
-import type { V1Pod } from './client-node.ts';
+import type { ConfigurationOptions, V1Pod } from './client-node.ts';
 import { execInPod } from './exec.ts';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
 import { applyNetworkSettings, type ProxyInUse } from './network.ts';
 import { openPortForward, type LocalTunnel, type RefusedUpgrade } from './port-forward.ts';
 import { withCredential } from './request-credential.ts';
 import { openServiceProxy } from './service-proxy.ts';
-import { withTimeout } from './timeout.ts';
+import { boundedCall } from './timeout.ts';
 
 /** The container the operator gives Flink in every JobManager and TaskManager pod: all exec goes there. */
 export const FLINK_MAIN_CONTAINER = 'flink-main-container';
 
 /** Loads the kubeconfig with kubectl's rules and connects to its current context. */
-export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number }): Promise<KubeCluster> {
+export async function connectCluster(options: KubeconfigOptions & { timeoutMs: number; signal?: AbortSignal }): Promise<KubeCluster> {
   const config = await loadKubeconfig(options);
   const proxy = applyNetworkSettings(config, options.env);
-  return new KubeCluster(config, options.timeoutMs, proxy);
+  return new KubeCluster(config, options.timeoutMs, proxy, options.signal);
 }
 
 export class KubeCluster implements Cluster {
   readonly #config: LoadedKubeconfig;
   readonly timeoutMs: number;
   readonly context: ClusterContext;
-  constructor(config: LoadedKubeconfig, timeoutMs: number, proxy?: ProxyInUse) {
+  /** the command's interrupt: every call and stream stops at once when it aborts */
+  readonly #signal: AbortSignal | undefined;
+  constructor(config: LoadedKubeconfig, timeoutMs: number, proxy?: ProxyInUse, signal?: AbortSignal) {
     this.#config = config;
     this.timeoutMs = timeoutMs;
+    this.#signal = signal;
     this.context = { name: config.contextName, server: config.server, files: config.files, credentials: config.credentialSummary, ...(proxy ? { proxy } : {}) };
   }
 
@@ -51,14 +55,16 @@ export class KubeCluster implements Cluster {
     return this.#config.namespace;
   }
 
-  private async call<T>(action: Omit<KubeAction, 'server'>, work: () => Promise<T>): Promise<T> {
+  private async call<T>(action: Omit<KubeAction, 'server'>, work: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
     const full = { ...action, server: this.#config.server };
     const { credentials } = this.#config;
+    const what = `${action.verb} ${action.resource} on ${this.#config.server}`;
+    const limits = { timeoutMs: this.timeoutMs, ...(this.#signal ? { signal: this.#signal } : {}) };
     for (let attempt = 1; ; attempt++) {
       // A login through the credential helper may take minutes: it runs before the request's deadline starts.
       const credential = await credentials.current();
       try {
-        return await withTimeout(withCredential(credential, work), this.timeoutMs, `${action.verb} ${action.resource} on ${this.#config.server}`);
+        return await withCredential(credential, () => boundedCall(what, limits, work));
       } catch (err) {
         // client-go runs the helper again after a 401; one fresh credential gets one more try
         if (attempt === 1 && statusCode(err) === 401 && credentials.rejected(credential)) continue;
@@ -76,8 +82,8 @@ export class KubeCluster implements Cluster {
   async listFlinkDeployments(namespace = this.namespace): Promise<FlinkDeploymentObject[]> {
     const { CustomObjectsApi } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CustomObjectsApi);
-    const list = (await this.call({ verb: 'list', resource: 'flinkdeployments', namespace }, () =>
-      api.listNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinkdeployments' }),
+    const list = (await this.call({ verb: 'list', resource: 'flinkdeployments', namespace }, (options) =>
+      api.listNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural: 'flinkdeployments' }, options),
     )) as { items?: FlinkDeploymentObject[] };
     return list.items ?? [];
   }
@@ -91,8 +97,8 @@ export class KubeCluster implements Cluster {
     const { CustomObjectsApi } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CustomObjectsApi);
     try {
-      return await this.call({ verb: 'get', resource: plural, namespace, name }, () =>
-        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural, name }),
+      return await this.call({ verb: 'get', resource: plural, namespace, name }, (options) =>
+        api.getNamespacedCustomObject({ group: FLINK_GROUP, version: FLINK_VERSION, namespace, plural, name }, options),
       );
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -104,7 +110,7 @@ export class KubeCluster implements Cluster {
     const { CoreV1Api } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CoreV1Api);
     try {
-      await this.call({ verb: 'get', resource: 'namespaces', name: namespace }, () => api.readNamespace({ name: namespace }));
+      await this.call({ verb: 'get', resource: 'namespaces', name: namespace }, (options) => api.readNamespace({ name: namespace }, options));
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -115,7 +121,7 @@ export class KubeCluster implements Cluster {
   async listPods(labelSelector: string, namespace = this.namespace): Promise<PodRecord[]> {
     const { CoreV1Api } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CoreV1Api);
-    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => api.listNamespacedPod({ namespace, labelSelector }));
+    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, (options) => api.listNamespacedPod({ namespace, labelSelector }, options));
     return list.items.flatMap((pod) => {
       const record = toPodRecord(pod);
       return record ? [record] : [];
@@ -126,7 +132,7 @@ export class KubeCluster implements Cluster {
     const { CoreV1Api } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CoreV1Api);
     try {
-      const service = await this.call({ verb: 'get', resource: 'services', namespace, name }, () => api.readNamespacedService({ name, namespace }));
+      const service = await this.call({ verb: 'get', resource: 'services', namespace, name }, (options) => api.readNamespacedService({ name, namespace }, options));
       return (service.spec?.ports ?? []).map((p) => ({
         ...(p.name ? { name: p.name } : {}),
         port: p.port,
@@ -153,14 +159,14 @@ export class KubeCluster implements Cluster {
   async canI(check: AccessCheck, namespace = this.namespace): Promise<AccessAnswer> {
     const { AuthorizationV1Api } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(AuthorizationV1Api);
-    const review = await this.call({ verb: 'create', resource: 'selfsubjectaccessreviews' }, () =>
+    const review = await this.call({ verb: 'create', resource: 'selfsubjectaccessreviews' }, (options) =>
       api.createSelfSubjectAccessReview({
         body: {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
           spec: { resourceAttributes: { namespace, verb: check.verb, group: check.group, resource: check.resource, ...(check.subresource ? { subresource: check.subresource } : {}) } },
         },
-      }),
+      }, options),
     );
     return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
   }
@@ -168,17 +174,19 @@ export class KubeCluster implements Cluster {
   async serverVersion(): Promise<string> {
     const { VersionApi } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(VersionApi);
-    const v = await this.call({ verb: 'get', resource: 'version' }, () => api.getCode());
+    const v = await this.call({ verb: 'get', resource: 'version' }, (options) => api.getCode(options));
     return v.gitVersion;
   }
 
-  async exec(pod: string, argv: string[], stdout: Writable, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(pod: string, argv: string[], stdout: Writable, options: ExecOptions = {}): Promise<ExecResult> {
     const target = { namespace: this.namespace, pod, container: FLINK_MAIN_CONTAINER, server: this.#config.server };
+    const signal = options.signal && this.#signal ? AbortSignal.any([options.signal, this.#signal]) : (options.signal ?? this.#signal);
+    const limits = { ...options, timeoutMs: options.timeoutMs ?? this.timeoutMs, ...(signal ? { signal } : {}) };
     const { credentials } = this.#config;
     for (let attempt = 1; ; attempt++) {
       const credential = await credentials.current();
       try {
-        return await withCredential(credential, () => execInPod(this.#config.kc, target, argv, stdout, options.timeoutMs ?? this.timeoutMs));
+        return await withCredential(credential, () => execInPod(this.#config.kc, target, argv, stdout, limits));
       } catch (err) {
         // a 401 refuses the upgrade before the command starts, so asking the helper again and retrying is safe
         if (attempt === 1 && err instanceof KubeApiError && err.code === 401 && credentials.rejected(credential)) continue;

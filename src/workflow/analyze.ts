@@ -8,6 +8,7 @@ import type { AnalysisInput, AnalysisProvider, AnalysisResult, Finding } from '.
 import { OpenAIProvider, type OpenAIProviderOptions } from '../analysis/openai.ts';
 import type { ProviderName, ProviderSelection } from '../analysis/select-provider.ts';
 import { writeAtomicallyWith, writeTextAtomically } from '../artifacts/atomic-file.ts';
+import { diskErrorOf } from '../artifacts/disk-errors.ts';
 import { combinedAnalysisPath, sideFiles } from '../artifacts/layout.ts';
 import { ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import { writeCollapsed } from '../flamegraph/collapsed.ts';
@@ -71,9 +72,14 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError('analysis interrupted');
 }
 
-/** Summaries and analyses are derived again on every run: the new one replaces the old. */
+/**
+ * Summaries and analyses are derived again on every run: the new one replaces the old. A full or
+ * read-only disk fails the analysis (exit 3), never the saved artifacts.
+ */
 async function writeText(dest: string, text: string): Promise<void> {
-  await writeTextAtomically(dest, text, { existing: 'replace' });
+  await writeTextAtomically(dest, text, { existing: 'replace' }).catch((err: unknown) => {
+    throw diskErrorOf(err, path.dirname(dest), ExitCode.analysisFailed) ?? err;
+  });
 }
 
 export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOutcome> {
@@ -94,7 +100,9 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
       await writeText(beside.summary, `${JSON.stringify(summary, null, 2)}\n`);
       written.summaries.push(beside.summary);
       onEvent({ type: 'wrote', kind: 'summary', path: beside.summary });
-      await writeAtomicallyWith(beside.collapsed, (out) => writeCollapsed(graph, out), { existing: 'replace' });
+      await writeAtomicallyWith(beside.collapsed, (out) => writeCollapsed(graph, out), { existing: 'replace' }).catch((err: unknown) => {
+        throw diskErrorOf(err, path.dirname(beside.collapsed), ExitCode.analysisFailed) ?? err;
+      });
       written.collapsed.push(beside.collapsed);
       onEvent({ type: 'wrote', kind: 'collapsed', path: beside.collapsed });
     }
@@ -127,20 +135,23 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
   onEvent({ type: 'provider', provider: selection.provider, ...(provider.model ? { model: provider.model } : {}) });
   checkAborted(signal);
   let markdown: string;
+  let interrupted = false;
   try {
     const result = await provider.analyze(input, opts.onText, signal);
-    checkAborted(signal);
+    interrupted = result.interrupted === true;
+    if (!interrupted) checkAborted(signal);
     outcome.result = result;
     const note = selection.fallback ? `> ${selection.fallback.reason.message}\n\n` : '';
     markdown = header(result, summaries) + note + result.markdown.trimEnd() + '\n';
     if (result.partial) {
-      markdown += '\n**(partial: the stream was cut; the answer above is what arrived)**\n';
+      const why = result.partialReason ?? 'the stream was cut';
+      markdown += `\n**(partial: ${why}; the answer above is what arrived)**\n`;
       outcome.analysisFailed = true;
-      outcome.error = new SquirrlyError('the analysis stream was cut; the partial answer was kept', {
+      outcome.error = new SquirrlyError(`the analysis is partial (${why}); the partial answer was kept`, {
         hint: 'run `kubectl squirrly analyze` on the saved files to try again',
         exitCode: ExitCode.analysisFailed,
       });
-      onEvent({ type: 'analysis-failed', message: outcome.error.message, hint: outcome.error.hint ?? '', partial: true });
+      if (!interrupted) onEvent({ type: 'analysis-failed', message: outcome.error.message, hint: outcome.error.hint ?? '', partial: true });
     }
   } catch (err) {
     if (err instanceof InterruptedError || signal?.aborted) throw err;
@@ -162,6 +173,8 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
     written.analysis = dest;
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });
   }
+  // what arrived before Ctrl-C is on disk; now the command stops
+  if (interrupted) throw new InterruptedError(written.analysis ? `analysis interrupted; the partial answer is saved in ${written.analysis}` : 'analysis interrupted');
   return outcome;
 }
 

@@ -4,6 +4,7 @@
 // without the profiler routes (or a ready JobManager) the disks are still scanned.
 import { existsSync, statSync } from 'node:fs';
 import { artifactDir, pathInside } from '../artifacts/layout.ts';
+import { checkOutputDir, describeFree } from '../artifacts/output-dir.ts';
 import { failureOf, InterruptedError, SquirrlyError, type Failure } from '../errors.ts';
 import { configBoolean } from '../flink/configuration.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
@@ -29,6 +30,8 @@ export interface ArtifactsOptions {
   /** pod folders to scan besides rest.profiling.dir */
   searchDirs: string[];
   outputDir: string;
+  /** --max-artifact-size */
+  maxArtifactBytes?: number;
   download: DownloadRequest;
   /** how to reach the Flink REST API; default port-forward */
   via?: RestVia;
@@ -85,6 +88,10 @@ export async function listArtifacts(cluster: Cluster, options: ArtifactsOptions,
       throw new SquirrlyError(`no run of ${name} has the file ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, {
         hint: `list the files with: kubectl squirrly artifacts ${name} -n ${cluster.namespace}`,
       });
+    }
+    if (selected.length > 0) {
+      const state = await checkOutputDir(dir);
+      emit({ type: 'step', message: `saving to ${dir} (${describeFree(state)})` });
     }
     const downloads = await downloadRuns(cluster, session?.client, selected, searchDirs, dir, options, emit);
     const flinkVersion = session?.flinkVersion ?? facts.flinkVersion;
@@ -207,6 +214,7 @@ async function downloadRuns(
         dir,
         ...(run.pod ? { pod: run.pod } : {}),
         podDirs: run.onDisk ? [run.onDisk.dir] : searchDirs,
+        ...(options.maxArtifactBytes !== undefined ? { maxBytes: options.maxArtifactBytes } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onRetry: (attempt, reason) => emit({ type: 'retry', what: `download of ${file} from ${run.label}`, attempt, reason }),
       });

@@ -4,12 +4,15 @@
 import path from 'node:path';
 import { pathInside } from '../artifacts/layout.ts';
 import { writeAtomically, writeAtomicallyWith, type WriteResult } from '../artifacts/atomic-file.ts';
-import { SquirrlyError } from '../errors.ts';
+import { diskErrorOf } from '../artifacts/disk-errors.ts';
+import { ByteCapError, capped, describeBytes } from '../byte-cap.ts';
+import { InterruptedError, SquirrlyError } from '../errors.ts';
 import { openProfilingFile, targetLabel } from '../flink/profiler-api.ts';
 import type { FlinkRestClient } from '../flink/rest-client.ts';
 import type { ProfileTarget } from '../flink/types.ts';
 import type { Cluster } from '../kube/cluster.ts';
 import { sleep } from '../sleep.ts';
+import { DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-limits.ts';
 
 export interface FetchRequest {
   /** absent when the file is known only from a pod's disk: exec `cat` is then the only way */
@@ -23,6 +26,8 @@ export interface FetchRequest {
   /** folders inside the pod where the file may be, in order */
   podDirs: string[];
   attempts?: number;
+  /** --max-artifact-size: a bigger (or endless) file stops there, on every transport */
+  maxBytes?: number;
   signal?: AbortSignal;
   onRetry?: (attempt: number, reason: string) => void;
 }
@@ -53,17 +58,22 @@ export interface FileOutcome extends Partial<Fetched> {
 export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
   const dest = pathInside(req.dir, req.fileName);
   const attempts = req.client ? (req.attempts ?? 3) : 0;
+  const cap = req.maxBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   let lastError = req.client ? '' : 'no REST route for this file';
   for (let attempt = 1; attempt <= attempts && req.client && !req.signal?.aborted; attempt++) {
     try {
-      const res = await openProfilingFile(req.client, req.target, req.fileName);
-      const length = Number(res.headers.get('content-length'));
-      if (!res.body) throw new Error('empty response body');
-      // The web stream itself, not Readable.fromWeb: a body cut before the pipeline starts would
+      const stream = await openProfilingFile(req.client, req.target, req.fileName);
+      if (stream.length !== undefined && stream.length > cap) throw tooBig(req, cap, stream.length);
+      // The stream itself, not Readable.fromWeb: a body cut before the pipeline starts would
       // otherwise emit 'error' on a Readable nobody listens to yet, and crash the process.
-      const written = await writeAtomically(dest, res.body as AsyncIterable<Uint8Array>, Number.isFinite(length) && length > 0 ? { expectedBytes: length } : {});
+      const written = await writeAtomically(dest, capped(stream.body, cap, () => tooBig(req, cap)), stream.length !== undefined ? { expectedBytes: stream.length } : {});
       return fetched(written, 'rest');
     } catch (err) {
+      // the same disk and the same file on every transport: trying again changes nothing
+      if (req.signal?.aborted) throw new InterruptedError('download interrupted');
+      if (err instanceof ByteCapError) throw err;
+      const disk = diskErrorOf(err, req.dir);
+      if (disk) throw disk;
       lastError = err instanceof Error ? err.message : String(err);
       if (attempt < attempts) {
         req.onRetry?.(attempt, lastError);
@@ -71,16 +81,21 @@ export async function fetchArtifact(req: FetchRequest): Promise<Fetched> {
       }
     }
   }
-  if (req.signal?.aborted) throw new SquirrlyError('download interrupted');
+  if (req.signal?.aborted) throw new InterruptedError('download interrupted');
   if (!req.pod) {
     throw new SquirrlyError(`could not download ${req.fileName} from ${targetLabel(req.target)}: ${lastError}`, {
       hint: 'the pod of this target is unknown, so there is no exec fallback; retry with: kubectl squirrly artifacts',
     });
   }
-  return fetchByExec(req, dest, lastError);
+  return fetchByExec(req, dest, lastError, cap);
 }
 
-async function fetchByExec(req: FetchRequest, dest: string, restError: string): Promise<Fetched> {
+function tooBig(req: FetchRequest, cap: number, announced?: number): ByteCapError {
+  const size = announced === undefined ? `is larger than ${describeBytes(cap)}` : `is ${describeBytes(announced)}, larger than ${describeBytes(cap)}`;
+  return new ByteCapError(`${req.fileName} from ${targetLabel(req.target)} ${size} (--max-artifact-size); stopped there`, cap, 'if the flame graph is really that big, raise --max-artifact-size (e.g. 4Gi)');
+}
+
+async function fetchByExec(req: FetchRequest, dest: string, restError: string, cap: number): Promise<Fetched> {
   const { cluster } = req;
   const tried: string[] = [];
   for (const dir of req.podDirs) {
@@ -89,14 +104,22 @@ async function fetchByExec(req: FetchRequest, dest: string, restError: string): 
     let stderr = '';
     try {
       const written = await writeAtomicallyWith(dest, async (out) => {
-        // a whole file, not a listing: at least a minute however short --request-timeout is
-        const result = await cluster.exec(req.pod!, ['cat', '--', file], out, { timeoutMs: Math.max(cluster.timeoutMs, 60_000) });
+        // the deadline bounds each silence of the stream, not the length of the file
+        const result = await cluster.exec(req.pod!, ['cat', '--', file], out, {
+          timeoutMs: cluster.timeoutMs,
+          maxBytes: cap,
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
         exitCode = result.exitCode;
         stderr = result.stderr;
         if (exitCode !== 0) throw new Error(`cat exited ${exitCode}`);
       });
       return fetched(written, 'exec');
     } catch (err) {
+      if (req.signal?.aborted) throw new InterruptedError('download interrupted');
+      if (err instanceof ByteCapError) throw tooBig(req, cap);
+      const disk = diskErrorOf(err, req.dir);
+      if (disk) throw disk;
       if (err instanceof SquirrlyError && exitCode === 0) throw withRestContext(err, restError);
       tried.push(`${file}: ${stderr.trim().split('\n')[0] || (err instanceof Error ? err.message : String(err))}`);
     }

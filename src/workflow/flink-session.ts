@@ -2,7 +2,8 @@
 // opens the transport, reads /config, /overview, /jobs/overview and /taskmanagers, gates the
 // version and looks for the profiler routes. The open client stays usable for the caller's own
 // requests (triggers, histories, job metrics) until `close()`.
-import { SquirrlyError } from '../errors.ts';
+import { ByteCapError } from '../byte-cap.ts';
+import { InterruptedError, SquirrlyError } from '../errors.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
 import { FlinkRestClient, FlinkRestError, TransportError } from '../flink/rest-client.ts';
 import { hasTlsFlags, readRestTls, speaksTls, type RestTlsFlags } from '../flink/rest-tls.ts';
@@ -57,6 +58,9 @@ export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRe
     try {
       config = await client.get<DashboardConfig>('/config');
     } catch (err) {
+      if (signal?.aborted) throw new InterruptedError();
+      // Flink answered (too slowly, or too much): the tunnel works, so its diagnosis would mislead
+      if ((err instanceof TransportError && err.phase === 'body') || err instanceof ByteCapError) throw err;
       if (!tls && (await answersTls(cluster, request, transport, err))) throw restPortSpeaksTls(facts);
       throw flinkUnreachable(facts, transport.route, jobManagerPod, await transport.diagnose(), err);
     }

@@ -141,7 +141,7 @@ export async function downloadAll(
   files: ReadonlyMap<PlannedTarget, string>,
   cluster: Cluster,
   ctx: RunContext,
-  where: { dir: string; podDirs: string[] },
+  where: { dir: string; podDirs: string[]; maxBytes?: number },
 ): Promise<Map<PlannedTarget, DownloadResult>> {
   const { emit, signal } = ctx;
   const results = new Map<PlannedTarget, DownloadResult>();
@@ -156,6 +156,7 @@ export async function downloadAll(
         dir: where.dir,
         ...(t.pod ? { pod: t.pod } : {}),
         podDirs: where.podDirs,
+        ...(where.maxBytes !== undefined ? { maxBytes: where.maxBytes } : {}),
         ...(signal ? { signal } : {}),
         onRetry: (attempt, reason) => emit({ type: 'retry', what: `download of ${fileName} from ${t.label}`, attempt, reason }),
       });

@@ -3,6 +3,8 @@
 // Analysis runs after this, on the saved files.
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import { artifactDir } from '../artifacts/layout.ts';
+import { checkOutputDir, describeFree } from '../artifacts/output-dir.ts';
+import { describeBytes } from '../byte-cap.ts';
 import { SquirrlyError } from '../errors.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
 import type { FlinkRestClient } from '../flink/rest-client.ts';
@@ -30,6 +32,9 @@ import { planTargets, type PlannedTarget } from './targets.ts';
  */
 const DEFAULT_CONCURRENCY = 32;
 
+/** what one busy TaskManager's flame graph can reach: below this much free space per target, say so */
+const LARGE_FLAME_GRAPH_BYTES = 100 * 1024 * 1024;
+
 export interface ProfileOptions {
   deployment: string;
   mode: ProfilingMode;
@@ -37,6 +42,8 @@ export interface ProfileOptions {
   taskManagers: string[];
   jobManager: boolean;
   outputDir: string;
+  /** --max-artifact-size */
+  maxArtifactBytes?: number;
   /** extra folders in the pods for the exec fallback (PROFILER_OUTPUT_DIR) */
   searchDirs: string[];
   /** how to reach the Flink REST API; default port-forward */
@@ -79,6 +86,10 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
   const { facts, warnings } = checkDeployment(object, name, cluster.namespace);
   for (const message of warnings) emit({ type: 'warning', message });
   checkDuration(options.duration, facts.durationMax);
+  // a folder that cannot take the flame graphs is found now, not after the runs are used up
+  const dir = artifactDir(options.outputDir, cluster.namespace, name);
+  const disk = await checkOutputDir(dir);
+  emit({ type: 'step', message: `saving to ${dir} (${describeFree(disk)})` });
 
   const pods = await findFlinkPods(cluster, name);
   const via = options.via ?? 'port-forward';
@@ -99,7 +110,9 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
     emit({ type: 'plan', targets: targets.map((t) => (t.pod ? { label: t.label, pod: t.pod } : { label: t.label })), mode: options.mode, duration: options.duration });
     await refuseBusyTargets(session.client, targets, facts);
 
-    const dir = artifactDir(options.outputDir, cluster.namespace, name);
+    if (disk.freeBytes !== undefined && disk.freeBytes < targets.length * LARGE_FLAME_GRAPH_BYTES) {
+      emit({ type: 'warning', message: `only ${describeFree(disk)} in ${dir}; ${targets.length} flame graph(s) may need up to ${describeBytes(targets.length * LARGE_FLAME_GRAPH_BYTES)}` });
+    }
     const ctx = {
       client: session.client,
       transport: session.transport,
@@ -133,7 +146,7 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
     }));
     const podDirs = [...new Set([facts.profilingDir ?? '/tmp', ...options.searchDirs])];
     const [downloads, metrics] = await Promise.all([
-      runs.size === 0 ? new Map<PlannedTarget, DownloadResult>() : downloadAll(files, cluster, ctx, { dir, podDirs }),
+      runs.size === 0 ? new Map<PlannedTarget, DownloadResult>() : downloadAll(files, cluster, ctx, { dir, podDirs, ...(options.maxArtifactBytes !== undefined ? { maxBytes: options.maxArtifactBytes } : {}) }),
       jobMetrics?.finish(),
     ]);
     // beside the flame graphs only: a run that saved none leaves the folder as it was

@@ -170,14 +170,40 @@ describe('openai provider against a local server', () => {
     assert.equal(result.markdown, 'only this');
   });
 
-  it('stops at once when interrupted', async () => {
+  it('stops at once when interrupted, keeping what arrived as a partial answer', async () => {
     server.script = [{ kind: 'stream', pieces: ['one', 'two'], stallAfter: 1 }];
     const abort = new AbortController();
     const provider = new OpenAIProvider({ apiKey: KEY, baseUrl: server.baseUrl, timeoutMs: 60_000 });
-    await assert.rejects(
-      provider.analyze(input, () => abort.abort(), abort.signal),
-      (err: unknown) => err instanceof InterruptedError && err.exitCode === 130,
-    );
+    const result = await provider.analyze(input, () => abort.abort(), abort.signal);
+    assert.deepEqual([result.markdown, result.partial, result.interrupted, result.partialReason], ['one', true, true, 'interrupted']);
+  });
+
+  it('an interrupt before any answer is an InterruptedError', async () => {
+    server.script = [{ kind: 'hang' }];
+    const abort = new AbortController();
+    const provider = new OpenAIProvider({ apiKey: KEY, baseUrl: server.baseUrl, timeoutMs: 60_000 });
+    const pending = provider.analyze(input, () => undefined, abort.signal);
+    while (server.requests.length === 0 || server.requests.at(-1)?.body === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    abort.abort();
+    await assert.rejects(pending, (err: unknown) => err instanceof InterruptedError && err.exitCode === 130);
+  });
+
+  it('an endless answer stops at the byte cap and is kept, marked partial', async () => {
+    server.script = [{ kind: 'endless', piece: 'more and more ' }];
+    const { result, chunks } = await run(server, { maxAnswerBytes: 4096 });
+    assert.equal(result.partial, true);
+    assert.equal(result.partialReason, 'the answer passed 4 KiB, the cap for one analysis');
+    assert.ok(Buffer.byteLength(result.markdown) <= 4096);
+    assert.ok(result.markdown.startsWith('more and more more and more '));
+    assert.equal(chunks.join(''), result.markdown);
+  });
+
+  it('an answer that streams steadily past the total time is cut there, marked partial', async () => {
+    server.script = [{ kind: 'endless', piece: 'x' }];
+    const { result } = await run(server, { maxAnswerMs: 300, maxAnswerBytes: 1024 ** 3 });
+    assert.equal(result.partial, true);
+    assert.equal(result.partialReason, 'the answer took longer than 0.3s');
+    assert.match(result.markdown, /^x+$/);
   });
 
   it('a missing prompt file fails before anything is sent', async () => {

@@ -93,5 +93,7 @@ export interface FlinkFault {
     | { type: 'delay'; ms: number }
     | { type: 'drop' } // destroy the socket without answering
     | { type: 'truncate'; bytes: number } // send headers + first N bytes of the body, then destroy
+    | { type: 'trickle'; bytes: number; everyMs: number } // the real answer, `bytes` at a time every `everyMs`
+    | { type: 'endless' } // 200, chunked, a body that never ends (until the client goes)
     | { type: 'outputFile'; name: string }; // report this outputFile for runs that finish (hostile names)
 }

@@ -9,6 +9,8 @@ export type Reply =
    * after `stallAfter` pieces the server goes silent but keeps the connection open.
    */
   | { kind: 'stream'; pieces: string[]; cutAfter?: number; stallAfter?: number }
+  /** the same piece again and again, never a finish reason, until the client hangs up */
+  | { kind: 'endless'; piece: string }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** accept the request and never answer */
   | { kind: 'hang' };
@@ -66,6 +68,15 @@ async function stream(res: ServerResponse, model: string, reply: Extract<Reply, 
   res.end('data: [DONE]\n\n');
 }
 
+async function endless(res: ServerResponse, model: string, piece: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write(chunk(model, { role: 'assistant', content: '', refusal: null }, null));
+  while (!res.destroyed && !res.writableEnded) {
+    if (!res.write(chunk(model, { content: piece }, null))) await new Promise((resolve) => res.once('drain', resolve));
+    await tick();
+  }
+}
+
 function error(res: ServerResponse, reply: Extract<Reply, { kind: 'error' }>): void {
   const body = { error: { message: reply.message ?? `error ${reply.status}`, type: 'invalid_request_error', param: null, code: null } };
   res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -97,6 +108,7 @@ export async function startOpenAIServer(options: { script?: Reply[]; fallback?: 
       const reply = state.script.shift() ?? state.fallback;
       if (reply.kind === 'hang') return;
       if (reply.kind === 'error') error(res, reply);
+      else if (reply.kind === 'endless') void endless(res, body?.model ?? 'unknown', reply.piece);
       else void stream(res, body?.model ?? 'unknown', reply);
     });
   });

@@ -11,7 +11,7 @@ import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const limit: StringOption<number> = wholeNumberOption({
   value: 'N',
@@ -32,6 +32,7 @@ export const artifactsCommand = defineCommand({
     all: flagOption({ default: false, describe: 'download every file' }),
     limit,
     outputDir: outputDirOption('downloads'),
+    maxArtifactSize: maxArtifactSizeOption,
     searchDirs: searchDirsOption('pod folders to scan besides rest.profiling.dir'),
     analyze: flagOption({ default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' }),
     via: viaOption,
@@ -50,7 +51,7 @@ export const artifactsCommand = defineCommand({
     try {
       result = await listArtifacts(
         cluster,
-        { deployment: args.deployment ?? '', searchDirs: args.searchDirs, outputDir: args.outputDir, download: { files, latest, all: args.all }, via: args.via, tls: flinkTlsFlags(args), signal: ctx.signal },
+        { deployment: args.deployment ?? '', searchDirs: args.searchDirs, outputDir: args.outputDir, maxArtifactBytes: args.maxArtifactSize, download: { files, latest, all: args.all }, via: args.via, tls: flinkTlsFlags(args), signal: ctx.signal },
         progress.emit,
       );
     } finally {
@@ -67,7 +68,7 @@ export const artifactsCommand = defineCommand({
     const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
     const exports = await exportSaved(ctx, local, args.export, progress);
     const settings = analysisSettings(args);
-    if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress })).json;
+    if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress, artifactsHint: `they are in ${result.dir}; list them with: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}` })).json;
     if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
 
     if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;

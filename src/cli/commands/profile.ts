@@ -10,7 +10,7 @@ import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
-import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
+import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
   kind: 'string',
@@ -39,6 +39,7 @@ export const profileCommand = defineCommand({
     taskmanager: listOption({ value: 'ID|POD', describe: 'TaskManager id or pod to profile (repeatable; default: all)' }),
     jobmanager: flagOption({ default: false, describe: 'also profile the JobManager (alone when no --taskmanager is given)' }),
     outputDir: outputDirOption('artifacts'),
+    maxArtifactSize: maxArtifactSizeOption,
     searchDirs: searchDirsOption('pod folders for the exec fallback'),
     via: viaOption,
     ...flinkTlsOptions,
@@ -63,6 +64,7 @@ export const profileCommand = defineCommand({
           taskManagers: args.taskmanager,
           jobManager: args.jobmanager,
           outputDir: args.outputDir,
+          maxArtifactBytes: args.maxArtifactSize,
           searchDirs: args.searchDirs,
           via: args.via,
           tls: flinkTlsFlags(args),
@@ -96,7 +98,8 @@ export const profileCommand = defineCommand({
     // The artifacts are on disk; analysis can only add to them.
     let analysis: AnalysisJson | null = null;
     const settings = analysisSettings(args);
-    if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, { progress })).json;
+    const artifactsHint = `look at them again with: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}`;
+    if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, { progress, artifactsHint })).json;
     if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
     else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
     if (saved.length < result.targets.length) return ExitCode.failure;

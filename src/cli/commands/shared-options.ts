@@ -8,6 +8,9 @@ import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../flamegraph/export/formats.ts';
 import { choiceOption, flagOption, textOption, type ListOption, type PositionalArgument, type StringOption } from '../options.ts';
+import { DEFAULT_MAX_ARTIFACT_BYTES } from '../../workflow/artifact-limits.ts';
+import { parseByteSize } from '../byte-size.ts';
+import { unreadableReason } from '../../flamegraph/input-file.ts';
 import { resolveDeploymentName, resolveOutputDir, resolveSearchDirs } from '../settings.ts';
 
 export const deploymentArgument: PositionalArgument<string | undefined> = {
@@ -29,7 +32,11 @@ export function flameGraphFilesArgument(describe: string): PositionalArgument<st
       if (raw.length === 0) throw new UsageError('no flame graph given', 'pass one or more .html files written by Flink\'s profiler');
       for (const file of raw) {
         if (!existsSync(file)) throw new UsageError(`${file} does not exist`, 'pass the path of a flame graph .html file');
-        if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder`, `pass the flame graphs inside it, e.g. ${file.replace(/\/+$/, '')}/*.html`);
+        const info = statSync(file);
+        if (info.isDirectory()) throw new UsageError(`${file} is a folder`, `pass the flame graphs inside it, e.g. ${file.replace(/\/+$/, '')}/*.html`);
+        // a device would never end and a FIFO would block: refused from the stat, before any open
+        const unreadable = unreadableReason(info);
+        if (unreadable) throw new UsageError(`${file} ${unreadable}`, 'pass a flame graph .html file written by Flink\'s profiler');
       }
       return raw;
     },
@@ -91,6 +98,13 @@ export function flinkTlsFlags(a: { flinkCaFile: string | undefined; flinkInsecur
 export function outputDirOption(what: string): StringOption<string> {
   return { kind: 'string', value: 'DIR', describe: `where ${what} land, under <namespace>/<deployment>/ (default ./squirrly-artifacts)`, parse: (raw) => resolveOutputDir(raw, './squirrly-artifacts') };
 }
+
+export const maxArtifactSizeOption: StringOption<number> = {
+  kind: 'string',
+  value: 'SIZE',
+  describe: 'largest flame graph to download, e.g. 512Mi, 4Gi; a bigger or endless one stops there (default 1Gi)',
+  parse: (raw, _env, flag) => (raw === undefined ? DEFAULT_MAX_ARTIFACT_BYTES : parseByteSize(raw, flag)),
+};
 
 export function searchDirsOption(what: string): StringOption<string[]> {
   return {

@@ -298,6 +298,30 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
     });
   }
 
+  /** A body of spaces that never ends: written as fast as the client reads, until it hangs up. */
+  function sendEndless(res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
+    const block = Buffer.alloc(64 * 1024, 0x20);
+    const pump = (): void => {
+      while (!res.destroyed && res.write(block)) {
+        // fill the socket until it pushes back
+      }
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.write('{"taskmanagers":[');
+    pump();
+  }
+
+  /** The real answer, announced whole and sent a few bytes at a time. */
+  async function sendTrickle(res: ServerResponse, response: SimResponse, bytes: number, everyMs: number): Promise<void> {
+    res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': response.body.length });
+    for (let at = 0; at < response.body.length && !res.destroyed; at += bytes) {
+      res.write(response.body.subarray(at, at + bytes));
+      await delay(everyMs);
+    }
+    res.end();
+  }
+
   function send(res: ServerResponse, response: SimResponse, truncateTo: number | undefined): void {
     res.writeHead(response.status, { 'Content-Type': response.contentType, 'Content-Length': response.body.length });
     if (truncateTo === undefined) {
@@ -332,7 +356,17 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
     }
     let truncateTo: number | undefined;
     let injected: SimResponse | undefined;
+    let trickle: { bytes: number; everyMs: number } | undefined;
     for (const fault of faults.takeTransportFaults(method, path)) {
+      if (fault.type === 'endless') {
+        record(200);
+        sendEndless(res);
+        return;
+      }
+      if (fault.type === 'trickle') {
+        trickle = fault;
+        continue;
+      }
       if (fault.type === 'delay') {
         await delay(fault.ms);
         continue;
@@ -353,7 +387,8 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
       injected ??
       (size > MAX_BODY_BYTES ? errorResponse(413, 'Request entity too large.') : await route(method, url, Buffer.concat(chunks).toString('utf8')));
     record(response.status);
-    send(res, response, truncateTo);
+    if (trickle) await sendTrickle(res, response, trickle.bytes, trickle.everyMs);
+    else send(res, response, truncateTo);
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

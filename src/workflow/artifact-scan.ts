@@ -117,7 +117,8 @@ async function runInPod(cluster: Cluster, pod: string, argv: string[]): Promise<
     },
   });
   try {
-    const result = await cluster.exec(pod, argv, sink);
+    // an endless listing stops at the cap instead of running until the pod goes quiet
+    const result = await cluster.exec(pod, argv, sink, { maxBytes: MAX_LISTING_BYTES });
     return { stdout: Buffer.concat(chunks), stderr: result.stderr, exitCode: result.exitCode };
   } catch (err) {
     const forbidden = err instanceof KubeApiError && err.code === 403;

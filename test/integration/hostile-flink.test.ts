@@ -121,4 +121,20 @@ describe('disks', () => {
     assert.equal(execs(env.scenario), 0, 'exec would fill the same disk');
     assert.deepEqual(files(disk.dir), []);
   });
+
+  it('a disk that fills up during the analysis exits 3: the flame graph stays, the error names the path', async (t) => {
+    // 32 KiB: the simulator's flame graph (9.5 KB) and job metrics fit, its 48 KB summary does not
+    const disk = mountTinyDisk({ sizeBytes: 32 * 1024 });
+    if (!disk) return t.skip(NO_MOUNT);
+    t.after(() => disk.cleanup());
+    const env = await withScenario(t);
+    const r = await runCli(['profile', 'sample-job', '-d', '1', '--provider', 'builtin', '--output-dir', disk.dir], { env: { KUBECONFIG: env.scenario.kubeconfigPath }, timeoutMs: 90_000 });
+    assert.equal(r.code, 3, r.stderr);
+    const dir = `${disk.dir}/squirrly/sample-job`;
+    assert.match(r.stderr, new RegExp(`^error: the flame graphs are saved, but the analysis failed: cannot write ${dir}: the disk is full \\(ENOSPC\\)$`, 'm'));
+    assert.match(r.stderr, /^hint: free some space there, or pass --output-dir on a disk with room$/m);
+    const left = files(disk.dir).map((f) => path.basename(f));
+    assert.equal(left.filter((f) => f.endsWith('.html')).length, 1);
+    assert.deepEqual(left.filter((f) => f.startsWith('.')), [], 'no temp file is left');
+  });
 });

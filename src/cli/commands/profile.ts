@@ -75,7 +75,7 @@ export const profileCommand = defineCommand({
     } catch (err) {
       if (err instanceof InterruptedError || ctx.signal.aborted) {
         const name = args.deployment?.split('/').pop() ?? '';
-        throw new InterruptedError('interrupted: stopped waiting; Flink finishes the runs on its own', `fetch them later with: kubectl squirrly artifacts ${name} -n ${cluster.namespace} --latest`);
+        throw new InterruptedError('interrupted; runs already triggered finish on their own in Flink', `fetch them later with: kubectl squirrly artifacts ${name} -n ${cluster.namespace} --latest`);
       }
       throw err;
     } finally {

@@ -20,7 +20,6 @@ export async function checkOutputDir(dir: string): Promise<OutputDirState> {
     const handle = await open(probe, 'wx', 0o600);
     try {
       await handle.write('x');
-      await handle.sync();
     } finally {
       await handle.close();
     }

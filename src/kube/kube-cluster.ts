@@ -148,7 +148,7 @@ export class KubeCluster implements Cluster {
     const { CoreV1Api } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(CoreV1Api);
     try {
-      const map = await this.call({ verb: 'get', resource: 'configmaps', namespace, name }, () => api.readNamespacedConfigMap({ name, namespace }));
+      const map = await this.call({ verb: 'get', resource: 'configmaps', namespace, name }, (options) => api.readNamespacedConfigMap({ name, namespace }, options));
       return { data: { ...(map.data ?? {}) }, annotations: { ...(map.metadata?.annotations ?? {}) } };
     } catch (err) {
       if (isNotFound(err)) return undefined;

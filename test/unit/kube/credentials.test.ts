@@ -236,6 +236,16 @@ describe('credentials of each request', () => {
     assert.equal(runs().length, 0);
   });
 
+  it('--tls-server-name checks the certificate against that name; --insecure-skip-tls-verify drops the kubeconfig\'s CA', async () => {
+    const base = { env: {}, kubeconfig: scenario.kubeconfigPath, timeoutMs: 10_000 };
+    assert.equal((await (await connectCluster({ ...base, overrides: { tlsServerName: 'localhost' } })).listPods('app=sample-job')).length, 2);
+    await assert.rejects((await connectCluster({ ...base, overrides: { tlsServerName: 'elsewhere.example' } })).listPods('app=sample-job'), /cannot reach the API server|altnames|ERR_TLS_CERT_ALTNAME_INVALID/);
+    const wrongCa = path.join(dir, 'wrong-ca.yaml');
+    writeFileSync(wrongCa, readFileSync(scenario.kubeconfigPath, 'utf8').replace(/certificate-authority-data: \S+/, `certificate-authority-data: ${Buffer.from('not a CA').toString('base64')}`));
+    await assert.rejects((await connectCluster({ ...base, kubeconfig: wrongCa })).listPods('app=sample-job'));
+    assert.equal((await (await connectCluster({ ...base, kubeconfig: wrongCa, overrides: { insecureSkipTlsVerify: true } })).listPods('app=sample-job')).length, 2);
+  });
+
   it('a context whose user is missing keeps the CA (TLS works) and the 401 names the missing user', async () => {
     const file = path.join(dir, 'ghost.yaml');
     writeFileSync(file, [

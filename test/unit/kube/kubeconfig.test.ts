@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SquirrlyError } from '../../../src/errors.ts';
 import { kubeconfigPaths, loadKubeconfig, MAX_KUBECONFIG_BYTES } from '../../../src/kube/kubeconfig.ts';
+import { kubectlSkipReason, runKubectl } from '../../support/kubectl.ts';
 
 function kubeconfig(opts: { cluster: string; server: string; context: string; namespace?: string; current?: string; user?: string }): string {
   return `apiVersion: v1
@@ -169,5 +170,35 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
     assert.deepEqual(kubeconfigPaths({ env: { KUBECONFIG: `x${path.delimiter}${path.delimiter}y` } }).paths, ['x', 'y']);
     assert.deepEqual(kubeconfigPaths({ env: {}, home: '/home/me' }).paths, [path.join('/home/me', '.kube', 'config')]);
     assert.deepEqual(kubeconfigPaths({ env: { KUBECONFIG: 'x' }, kubeconfig: 'k' }), { paths: ['k'], explicit: true });
+  });
+});
+
+describe('KUBECONFIG lists: the plugin and real kubectl agree', { skip: kubectlSkipReason() }, () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'squirrly-kc-kubectl-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('on empty files, contexts without a cluster elsewhere, broken files and folders', async () => {
+    const good = path.join(dir, 'good.yaml');
+    await writeFile(good, kubeconfig({ cluster: 'c', server: 'https://good.example:6443', context: 'ctx-good', current: 'ctx-good' }));
+    const empty = path.join(dir, 'empty.yaml');
+    await writeFile(empty, '');
+    const odd = path.join(dir, 'odd.yaml');
+    await writeFile(odd, 'contexts:\n- name: no-cluster\n  context:\n    user: u\n');
+    const broken = path.join(dir, 'broken.yaml');
+    await writeFile(broken, 'clusters: [ {name: x, cluster: ');
+    for (const list of [[empty, good], [odd, good], [good, broken], [dir, good]]) {
+      const KUBECONFIG = list.join(path.delimiter);
+      const theirs = await runKubectl(['config', 'current-context'], { kubeconfig: KUBECONFIG });
+      const ours = await loadKubeconfig({ env: { KUBECONFIG } }).then((l) => l.contextName, (err: Error) => err);
+      if (theirs.code === 0) assert.equal(ours, theirs.stdout.trim(), KUBECONFIG);
+      else {
+        assert.ok(ours instanceof Error, `kubectl refused ${KUBECONFIG}: ${theirs.stderr}`);
+        const named = list.find((f) => theirs.stderr.includes(`"${f}"`));
+        assert.ok(named && ours.message.includes(named), `both name the bad entry: ${theirs.stderr.trim()} / ${ours.message}`);
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@ import { loadDiffPromptTemplate, loadPromptFile, loadPromptTemplate, loadSystemP
 import type { AnalysisInput, AnalysisProvider, AnalysisResult } from './provider.ts';
 import { Redactor } from './redact.ts';
 import { tokenCounter } from './tokenizer.ts';
+import { SecretScrubber, withoutUserinfo } from '../text/secrets.ts';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 /** An analysis is a few KiB of Markdown; an answer 50 times that is a model that does not stop. */
@@ -61,9 +62,12 @@ type Sdk = typeof import('./openai-sdk.ts');
 export class OpenAIProvider implements AnalysisProvider {
   readonly name = 'openai';
   readonly #opts: OpenAIProviderOptions;
+  /** the key and the endpoint's credentials: blanked in the answer and in every error */
+  readonly #secrets: SecretScrubber;
 
   constructor(options: OpenAIProviderOptions) {
     this.#opts = options;
+    this.#secrets = new SecretScrubber([options.apiKey]).addUrls([options.baseUrl, options.azure?.endpoint]);
   }
 
   get model(): string {
@@ -85,12 +89,15 @@ export class OpenAIProvider implements AnalysisProvider {
     const restorer = redactor?.streamRestorer();
     const maxBytes = this.#opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     const maxMs = Math.min(this.#opts.maxAnswerMs ?? DEFAULT_MAX_ANSWER_MS, LONGEST_TIMER_MS);
+    // An endpoint may echo the request (its Authorization header included): the key is blanked
+    // before the text is shown or kept, even when it arrives split across chunks.
+    const scrubbed = this.#secrets.stream();
     let text = '';
     let bytes = 0;
     // why the plugin itself stopped the stream: the answer is then kept and marked partial
     let stoppedBecause: string | undefined;
     const limit = new AbortController();
-    const emit = (chunk: string): void => {
+    const keep = (chunk: string): void => {
       if (chunk === '' || stoppedBecause !== undefined) return;
       const size = Buffer.byteLength(chunk, 'utf8');
       if (bytes + size > maxBytes) {
@@ -102,6 +109,8 @@ export class OpenAIProvider implements AnalysisProvider {
       text += chunk;
       onText(chunk);
     };
+    const emit = (raw: string): void => keep(scrubbed.push(raw));
+    const flushScrubbed = (): void => keep(scrubbed.flush());
     // The SDK's timeout ends when the response headers arrive; this one guards the silence inside the stream.
     const idle = new AbortController();
     const requestSignal = AbortSignal.any([idle.signal, limit.signal, ...(signal ? [signal] : [])]);
@@ -148,6 +157,7 @@ export class OpenAIProvider implements AnalysisProvider {
     if (interrupted && !received) throw new InterruptedError('analysis interrupted');
     if (idle.signal.aborted && !received) throw this.#explain(sdk, undefined, true);
     if (restorer && stoppedBecause === undefined) emit(restorer.flush());
+    flushScrubbed();
     if (!finished && !received && stoppedBecause === undefined) {
       throw new SquirrlyError('the analysis stream ended before any answer arrived', {
         hint: 'check that the server at --base-url speaks the OpenAI chat completions API with streaming',
@@ -202,10 +212,11 @@ export class OpenAIProvider implements AnalysisProvider {
 
   /** One actionable line per failure; nothing from the server is echoed without removing the key. */
   #explain(sdk: Sdk, err: unknown, idleTimedOut: boolean): SquirrlyError {
-    const where = this.#opts.azure?.endpoint ?? this.#opts.baseUrl ?? 'the OpenAI API';
+    const endpoint = this.#opts.azure?.endpoint ?? this.#opts.baseUrl;
+    const where = endpoint === undefined ? 'the OpenAI API' : withoutUserinfo(endpoint);
     const retries = this.#opts.maxRetries ?? 2;
     const fail = (message: string, hint: string): SquirrlyError =>
-      new SquirrlyError(this.#sanitize(message), { hint, exitCode: ExitCode.analysisFailed });
+      new SquirrlyError(this.#sanitize(message), { hint: this.#sanitize(hint), exitCode: ExitCode.analysisFailed });
     const seconds = Math.round((this.#opts.timeoutMs ?? 60_000) / 100) / 10;
     if (idleTimedOut || err instanceof sdk.APIConnectionTimeoutError) {
       return fail(`the analysis provider did not answer within ${seconds}s`, 'try again, or use --provider builtin; a slow local model may need a smaller one');
@@ -226,9 +237,7 @@ export class OpenAIProvider implements AnalysisProvider {
   }
 
   #sanitize(message: string): string {
-    const key = this.#opts.apiKey;
-    const withoutKey = key.length >= 4 ? message.split(key).join('[redacted]') : message;
-    return withoutKey.replace(/\bsk-[\w-]{6,}/g, '[redacted]');
+    return this.#secrets.scrub(message).replace(/\bsk-[\w-]{6,}/g, '[redacted]');
   }
 }
 

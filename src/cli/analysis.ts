@@ -38,6 +38,7 @@ export async function analyse(ctx: CommandContext, files: AnalyzeFile[], setting
 
 async function analyseFiles(ctx: CommandContext, files: AnalyzeFile[], settings: AnalysisSettings, options: AnalyseOptions): Promise<{ outcome: AnalyzeOutcome; json: AnalysisJson }> {
   const { runAnalysisStep } = await import('../workflow/analysis-step.ts');
+  ctx.secrets.addUrls([settings.baseUrl]);
   const notes = options.progress ?? (await ctx.progress());
   const answer = analysisText(ctx.stdout, ctx.chalk, ctx.options.output === 'text');
   const outcome = await runAnalysisStep(

@@ -6,13 +6,18 @@ import type { Cluster } from '../kube/cluster.ts';
 import type { KubectlOverrides } from '../kube/kubectl-overrides.ts';
 import type { GlobalOptions } from './global-options.ts';
 import type { ProgressRenderer } from './render/progress.ts';
+import { terminalSink, type TextSink } from './render/terminal-sink.ts';
+import { SecretScrubber } from '../text/secrets.ts';
 
 export interface CommandContext {
   options: GlobalOptions;
   env: NodeJS.ProcessEnv;
   chalk: ChalkInstance;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  /** stdout and stderr through the terminal sink: only the plugin's own colours pass raw */
+  stdout: TextSink;
+  stderr: TextSink;
+  /** blanked in everything printed; the analysis adds the credentials of --base-url */
+  secrets: SecretScrubber;
   requestTimeoutMs: number;
   /** aborted by the first Ctrl-C; the second one ends the process */
   signal: AbortSignal;
@@ -28,12 +33,14 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
   const requestTimeoutMs = options.requestTimeout;
   const verbose = options.verbose || (options.v ?? 0) > 0;
   let renderer: ProgressRenderer | undefined;
+  const secrets = SecretScrubber.fromEnv(env);
   return {
     options,
     env,
     chalk,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: terminalSink(process.stdout, { colour: colorOn, secrets }),
+    stderr: terminalSink(process.stderr, { colour: colorOn, secrets }),
+    secrets,
     requestTimeoutMs,
     signal,
     async connect() {
@@ -55,7 +62,7 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
     },
     async progress() {
       const { createProgress } = await import('./render/progress.ts');
-      renderer = await createProgress({ stream: process.stderr, style: options.progress, quiet: options.quiet, verbose, chalk });
+      renderer = await createProgress({ stream: process.stderr, style: options.progress, quiet: options.quiet, verbose, chalk, secrets });
       return renderer;
     },
   };

@@ -39,10 +39,12 @@ export async function main(argv: string[]): Promise<void> {
       interrupt.dispose();
     }
   } catch (err) {
-    const [{ renderError }, { Chalk }] = await Promise.all([import('./render/errors.ts'), import('chalk')]);
+    const [{ renderError }, { Chalk }, { terminalSink }, { SecretScrubber }] = await Promise.all([import('./render/errors.ts'), import('chalk'), import('./render/terminal-sink.ts'), import('../text/secrets.ts')]);
     const color = !process.env.NO_COLOR && !argv.includes('--no-color') && process.stderr.isTTY === true;
     const rendered = renderError(err, new Chalk({ level: color ? 1 : 0 }), argv.some(isVerboseWord));
-    process.stderr.write(rendered.text);
+    // the error may quote a URL or a server's answer: the key and any URL credentials are blanked
+    const secrets = SecretScrubber.fromEnv(process.env).addUrls(argv.map((a) => a.slice(a.indexOf('=') + 1)));
+    terminalSink(process.stderr, { colour: color, secrets }).write(rendered.text);
     code = rendered.exitCode;
   }
   await flush(process.stdout);

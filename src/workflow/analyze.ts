@@ -17,6 +17,7 @@ import { parseFlameGraphFile } from '../flamegraph/parse.ts';
 import { compareSummaries, summarize } from '../flamegraph/summary.ts';
 import type { ComparisonSummary, ProfileSummary, ProfilingMode } from '../flamegraph/types.ts';
 import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
+import { visible } from '../text/visible.ts';
 import type { Emit } from './events.ts';
 import { findJobMetricsBeside, readJobMetricsFile } from './job-metrics-file.ts';
 
@@ -169,7 +170,8 @@ export async function analyzeArtifacts(opts: AnalyzeOptions): Promise<AnalyzeOut
   if (opts.writeNextToFiles) {
     const first = opts.files[0]?.path ?? '';
     const dest = opts.diff ? opts.diff.file : opts.files.length === 1 ? sideFiles(first, opts.outputDir).analysis : combinedAnalysisPath(opts.outputDir ?? path.dirname(first), (opts.now ?? (() => new Date()))());
-    await writeText(dest, markdown);
+    // names from the cluster and the model's text keep their words, never a raw control character
+    await writeText(dest, visible(markdown, { keepNewlines: true }));
     written.analysis = dest;
     onEvent({ type: 'wrote', kind: 'analysis', path: dest });
   }

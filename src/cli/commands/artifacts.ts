@@ -9,6 +9,7 @@ import type { CommandContext } from '../context.ts';
 import { flagOption, listOption, wholeNumberOption, type StringOption } from '../options.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
+import { escapedFields } from '../render/untrusted.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
@@ -60,10 +61,10 @@ export const artifactsCommand = defineCommand({
     if (!result.rest.available && !result.pods.some((p) => p.scan.state === 'scanned')) {
       throw new SquirrlyError(`nothing could be read for ${result.deployment}: ${result.rest.problem ?? 'no REST history'}, and no pod disk could be scanned (${result.pods.map((p) => `${p.pod}: ${scanProblem(p.scan)}`).join('; ') || 'no pods'})`, result.rest.hint ? { hint: result.rest.hint } : {});
     }
-    for (const warning of result.warnings) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
+    for (const warning of escapedFields(result.warnings)) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} ${warning}\n`);
 
     const json = ctx.options.output === 'json';
-    if (!json) printText(ctx, result, args.limit, files.length > 0 || latest || args.all);
+    if (!json) printText(ctx, escapedFields(result), args.limit, files.length > 0 || latest || args.all);
     let analysis: AnalysisJson | null = null;
     const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
     const exports = await exportSaved(ctx, local, args.export, progress);

@@ -5,6 +5,7 @@ import type { CheckStatus } from '../../workflow/events.ts';
 import type { DoctorReport } from '../../workflow/doctor.ts';
 import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
+import { escapedFields } from '../render/untrusted.ts';
 import { deploymentArgument, flinkTlsFlags, flinkTlsOptions, viaOption } from './shared-options.ts';
 
 export const doctorCommand = defineCommand({
@@ -23,7 +24,7 @@ export const doctorCommand = defineCommand({
       progress.stop();
     }
     if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
-    else printText(ctx, report, via === 'proxy' ? ' --via proxy' : '');
+    else printText(ctx, { ...escapedFields(report), ...(report.role ? { role: report.role } : {}) }, via === 'proxy' ? ' --via proxy' : '');
     return report.ok ? ExitCode.ok : ExitCode.failure;
   },
 });

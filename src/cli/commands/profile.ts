@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.ts';
 import { flagOption, listOption, type StringOption } from '../options.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
 import { existingNote, formatBytes, relativePath } from '../render/format.ts';
+import { escapedFields } from '../render/untrusted.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
@@ -84,7 +85,7 @@ export const profileCommand = defineCommand({
 
     const saved = result.targets.filter((t) => t.status === 'saved');
     const json = ctx.options.output === 'json';
-    if (!json) printText(ctx, result);
+    if (!json) printText(ctx, escapedFields(result));
     if (saved.length === 0) {
       if (json) ctx.stdout.write(JSON.stringify(toJson(result, null, NO_EXPORTS), null, 2) + '\n');
       const first = result.targets.find((t) => t.message);

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Finding } from '../../analysis/provider.ts';
 import type { AnalyzeOutcome } from '../../workflow/analyze.ts';
 import { handleEvent, type EventHandlers, type WorkflowEvent } from '../../workflow/events.ts';
+import { escapedEvent, escapedText } from './untrusted.ts';
 
 /** JSON view of an analysis, for `-o json`. */
 export interface AnalysisJson {
@@ -44,7 +45,7 @@ export interface AnalysisText {
 }
 
 /** The answer on stdout; silent when `enabled` is false (-o json prints the document instead). */
-export function analysisText(stdout: NodeJS.WritableStream, chalk: ChalkInstance, enabled: boolean): AnalysisText {
+export function analysisText(stdout: { write(text: string): unknown }, chalk: ChalkInstance, enabled: boolean): AnalysisText {
   let streamed = false;
   let savedTo: string | undefined;
   const write = (s: string): void => {
@@ -59,11 +60,12 @@ export function analysisText(stdout: NodeJS.WritableStream, chalk: ChalkInstance
     parsed: () => {}, findings: () => {}, request: () => {}, 'analysis-failed': () => {}, check: () => {},
   };
   return {
-    emit: (event) => handleEvent(handlers, event),
+    emit: (event) => handleEvent(handlers, escapedEvent(event)),
     text(chunk) {
       if (!enabled) return;
       streamed = true;
-      stdout.write(chunk);
+      // the answer is model text: its lines are kept, any control character shown escaped
+      stdout.write(escapedText(chunk));
     },
     end() {
       if (streamed) write('\n');

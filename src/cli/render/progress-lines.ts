@@ -35,7 +35,7 @@ export function lineFormatters(chalk: ChalkInstance, verbose: boolean): EventHan
   };
 }
 
-export function plainProgress({ stream, chalk, verbose }: ProgressOptions): ProgressRenderer {
+export function plainProgress({ stream, chalk, verbose }: Pick<ProgressOptions, 'chalk' | 'verbose'> & { stream: { write(text: string): unknown } }): ProgressRenderer {
   const formatters = lineFormatters(chalk, verbose);
   return {
     emit(event) {

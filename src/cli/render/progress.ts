@@ -1,10 +1,13 @@
 // Where workflow events go on stderr: a spinner on a terminal, timestamped lines in logs and pipes,
 // one JSON object per line for tools (--progress json), nothing with --quiet.
 import type { ChalkInstance } from 'chalk';
+import { SecretScrubber } from '../../text/secrets.ts';
 import type { Emit } from '../../workflow/events.ts';
 import { jsonProgress } from './progress-json.ts';
 import { plainProgress } from './progress-lines.ts';
 import type { ProgressStyle } from './progress-styles.ts';
+import { terminalSink } from './terminal-sink.ts';
+import { escapedEvent } from './untrusted.ts';
 
 
 export interface ProgressRenderer {
@@ -23,6 +26,8 @@ export interface ProgressOptions {
   quiet: boolean;
   verbose: boolean;
   chalk: ChalkInstance;
+  /** blanked in everything shown */
+  secrets?: SecretScrubber;
 }
 
 /**
@@ -33,10 +38,15 @@ export function canSpin(stream: ProgressOptions['stream']): boolean {
   return stream.isTTY === true && (stream.columns ?? 0) > 0;
 }
 
+/**
+ * Lines and JSON lines are written through the terminal sink; the spinner writes its own cursor
+ * codes, so it gets the stream itself. Human renderers see every event with its fields escaped.
+ */
 export async function createProgress(options: ProgressOptions): Promise<ProgressRenderer> {
-  if (options.style === 'json') return jsonProgress(options.stream);
+  const secrets = options.secrets ?? new SecretScrubber();
+  const sink = terminalSink(options.stream, { colour: options.chalk.level > 0, secrets });
+  if (options.style === 'json') return jsonProgress(sink);
   if (options.quiet) return { emit: () => {}, stop: () => {} };
-  if (options.style === 'plain' || !canSpin(options.stream)) return plainProgress(options);
-  const { spinnerProgress } = await import('./progress-spinner.ts');
-  return spinnerProgress(options);
+  const renderer = options.style === 'plain' || !canSpin(options.stream) ? plainProgress({ ...options, stream: sink }) : (await import('./progress-spinner.ts')).spinnerProgress(options);
+  return { emit: (event) => renderer.emit(escapedEvent(event, (s) => secrets.scrub(s))), stop: () => renderer.stop() };
 }

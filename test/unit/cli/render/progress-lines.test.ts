@@ -21,7 +21,7 @@ function collect(): { stream: Writable & { isTTY?: boolean }; text(): string } {
 describe('progress as lines', () => {
   it('one timestamped line per shown event, the hint on its own line', () => {
     const out = collect();
-    const progress = plainProgress({ stream: out.stream, style: 'plain', quiet: false, verbose: false, chalk });
+    const progress = plainProgress({ stream: out.stream, verbose: false, chalk });
     progress.emit({ type: 'step', message: 'reading FlinkDeployment x' });
     progress.emit({ type: 'warning', message: 'no key', hint: 'export OPENAI_API_KEY' });
     progress.emit({ type: 'wrote', kind: 'summary', path: '/tmp/a.summary.json' });

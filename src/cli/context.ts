@@ -33,7 +33,8 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
   const requestTimeoutMs = options.requestTimeout;
   const verbose = options.verbose || (options.v ?? 0) > 0;
   let renderer: ProgressRenderer | undefined;
-  const secrets = SecretScrubber.fromEnv(env);
+  // the API keys of the model endpoints and the credentials given on the command line
+  const secrets = SecretScrubber.fromEnv(env).add([options.token, options.password]);
   return {
     options,
     env,

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
     const color = !process.env.NO_COLOR && !argv.includes('--no-color') && process.stderr.isTTY === true;
     const rendered = renderError(err, new Chalk({ level: color ? 1 : 0 }), argv.some(isVerboseWord));
     // the error may quote a URL or a server's answer: the key and any URL credentials are blanked
-    const secrets = SecretScrubber.fromEnv(process.env).addUrls(argv.map((a) => a.slice(a.indexOf('=') + 1)));
+    const secrets = SecretScrubber.fromEnv(process.env).addUrls(argv.map((a) => a.slice(a.indexOf('=') + 1))).add(credentialFlags(argv));
     terminalSink(process.stderr, { colour: color, secrets }).write(rendered.text);
     code = rendered.exitCode;
   }
@@ -61,4 +61,15 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
 /** -v, --verbose, or kubectl's log level above 0 (-v 6 starts with -v too); read before parsing, which may have failed. */
 function isVerboseWord(word: string): boolean {
   return word === '-v' || word === '--verbose' || /^-(?:-v=|v=?)0*[1-9]\d*$/.test(word);
+}
+
+/** The values of --token and --password, as `--token X` or `--token=X`. */
+function credentialFlags(argv: string[]): string[] {
+  return argv.flatMap((a, i) => {
+    for (const flag of ['--token', '--password']) {
+      if (a === flag && argv[i + 1] !== undefined) return [argv[i + 1]!];
+      if (a.startsWith(`${flag}=`)) return [a.slice(flag.length + 1)];
+    }
+    return [];
+  });
 }

@@ -17,6 +17,8 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
   let header = '';
   let countdown = '';
   let paused = false;
+  /** the answer streams on stdout from the provider event on: a spinner redrawn there would overwrite its lines */
+  let answering = false;
   const paint = (state: TargetState, text: string): string =>
     state === 'failed' ? chalk.red(text) : state === 'saved' ? chalk.green(text) : state === 'running' ? chalk.cyan(text) : text;
   const above = (text: string): void => {
@@ -27,7 +29,7 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
   const withHint = (text: string, hint: string | undefined): string => (hint ? `${text}\n${chalk.yellow('hint:')} ${hint}` : text);
   const handlers: EventHandlers<void> = {
     step: (e) => {
-      if (!spinner.isSpinning) spinner.start();
+      if (!spinner.isSpinning && !answering) spinner.start();
       header = e.message;
     },
     warning: (e) => above(withHint(`${chalk.yellow('warning:')} ${e.message}`, e.hint)),
@@ -49,7 +51,10 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
     parsed: () => {},
     wrote: () => {},
     findings: () => {},
-    provider: () => {},
+    provider: () => {
+      answering = true;
+      spinner.stop();
+    },
     request: (e) => {
       if (verbose) above(chalk.dim(`request: ${e.tokens} tokens (budget ${e.budget})`));
     },

@@ -48,5 +48,5 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   if (options.style === 'json') return jsonProgress(sink);
   if (options.quiet) return { emit: () => {}, stop: () => {} };
   const renderer = options.style === 'plain' || !canSpin(options.stream) ? plainProgress({ ...options, stream: sink }) : (await import('./progress-spinner.ts')).spinnerProgress(options);
-  return { emit: (event) => renderer.emit(escapedEvent(event, (s) => secrets.scrub(s))), stop: () => renderer.stop() };
+  return { ...renderer, emit: (event) => renderer.emit(escapedEvent(event, (s) => secrets.scrub(s))) };
 }

@@ -4,18 +4,26 @@ import { basename, dirname } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { analyse } from '../analysis.ts';
 import { defineCommand } from '../command.ts';
-import { textOption } from '../options.ts';
+import type { StringOption } from '../options.ts';
+import { resolveOutputDir } from '../settings.ts';
 import { relativePath } from '../render/format.ts';
 import { analysisOptions, analysisSettings, flameGraphFilesArgument } from './shared-options.ts';
 
 const files = flameGraphFilesArgument('flame graph .html files; several give one combined analysis');
+
+const outputDir: StringOption<string | undefined> = {
+  kind: 'string',
+  value: 'DIR',
+  describe: 'where the summaries, folded stacks and the analysis go (default: beside each flame graph); the inputs may then be read-only',
+  parse: (raw) => (raw === undefined ? undefined : resolveOutputDir(raw, raw)),
+};
 
 export const analyzeCommand = defineCommand({
   name: 'analyze',
   summary: 'summarise and analyse local flame graphs (works offline with --provider builtin)',
   options: {
     files,
-    outputDir: textOption({ value: 'DIR', describe: 'where the summaries, folded stacks and the analysis go (default: beside each flame graph); the inputs may then be read-only' }),
+    outputDir,
     ...analysisOptions,
   },
   examples: [['analyze squirrly-artifacts/prod/job/*.html --provider builtin', 'compare TaskManagers offline']],

@@ -59,6 +59,8 @@ describe('parseCommandLine', () => {
     assert.throws(() => parseCommandLine(['profile', 'job', '--output-dir', ''], COMMANDS, {}), usage(/--output-dir is empty/));
     assert.throws(() => parseCommandLine(['artifacts', 'job', '--output-dir='], COMMANDS, {}), usage(/--output-dir is empty/));
     assert.throws(() => parseCommandLine(['doctor', 'Not_A_Name'], COMMANDS, {}), usage(/not a valid FlinkDeployment name/));
+    const fixture = path.join(import.meta.dirname, '..', '..', 'fixtures', 'flamegraphs', 'synthetic-v3-itimer.html');
+    assert.throws(() => parseCommandLine(['analyze', fixture, '--output-dir', ''], COMMANDS, {}), usage(/--output-dir is empty/));
     assert.throws(() => parseCommandLine(['profile', 'a', 'b'], COMMANDS, {}), usage(/unexpected argument "b"/));
     assert.throws(() => parseCommandLine(['profile', '--search-dirs', 'rel/dir'], COMMANDS, {}), usage(/absolute path/));
     assert.throws(() => parseCommandLine(['artifacts', '--limit', '-1'], COMMANDS, {}), usage(/--limit needs a value/));

@@ -68,7 +68,8 @@ export async function diffRuns(request: DiffRequest, onEvent: Emit): Promise<Dif
       newScale: scale(nextRead.side),
       unit: diff.unit,
     });
-    await writeAtomically(file, Readable.from([Buffer.from(page, 'utf8')]));
+    // derived from the two runs like a summary: a new diff replaces the previous one, never writes beside it unreported
+    await writeAtomically(file, Readable.from([Buffer.from(page, 'utf8')]), { existing: 'replace' });
     onEvent({ type: 'wrote', kind: 'diff', path: file });
     outcome.html = file;
   }

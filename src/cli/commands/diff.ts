@@ -7,6 +7,7 @@ import { flagOption, listOption, textOption, type PositionalArgument } from '../
 import { analyse } from '../analysis.ts';
 import type { AnalysisJson } from '../render/analysis.ts';
 import { diffText } from '../render/diff.ts';
+import { escapedFields } from '../render/untrusted.ts';
 import { analysisOptions, analysisSettings } from './shared-options.ts';
 
 const sides: PositionalArgument<string[]> = {
@@ -48,7 +49,7 @@ export const diffCommand = defineCommand({
       progress.stop();
     }
     const json = ctx.options.output === 'json';
-    if (!json) ctx.stdout.write(diffText(outcome.diff, outcome.notes, outcome.html, ctx.chalk, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
+    if (!json) ctx.stdout.write(diffText(escapedFields(outcome.diff), escapedFields(outcome.notes), outcome.html, ctx.chalk, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
     // a model's reading of the change, on NEW's profiles with the comparison, within the same token budget
     const settings = analysisSettings(args);
     let analysis: AnalysisJson | null = null;

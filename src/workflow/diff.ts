@@ -15,7 +15,7 @@ import { modeFromFileName } from '../flamegraph/mode.ts';
 import { addNameCosts, type NameCost } from '../flamegraph/name-costs.ts';
 import { parseFlameGraphFile } from '../flamegraph/parse.ts';
 import { compareSummaries, summarize } from '../flamegraph/summary.ts';
-import type { FlameGraph, ProfileSummary } from '../flamegraph/types.ts';
+import type { ComparisonSummary, FlameGraph, ProfileSummary } from '../flamegraph/types.ts';
 import type { JobMetricsSnapshot } from '../flink/job-metrics.ts';
 import { resolveSide, type ResolvedSide } from './diff-sides.ts';
 import type { AnalysisSettings } from './analysis-step.ts';
@@ -80,7 +80,8 @@ function stem(file: string): string {
   return path.basename(file).replace(/\.html?$/i, '');
 }
 
-async function readSide(resolved: ResolvedSide, signal: AbortSignal | undefined, onEvent: Emit): Promise<{ side: DiffSide; graphs: FlameGraph[] }> {
+/** One side read: its summaries, per-name costs and findings, the parsed graphs, and the job metrics beside it. */
+export async function readSide(resolved: ResolvedSide, signal: AbortSignal | undefined, onEvent: Emit): Promise<{ side: DiffSide; graphs: FlameGraph[]; snapshot?: JobMetricsSnapshot; comparison?: ComparisonSummary }> {
   const summaries: ProfileSummary[] = [];
   const graphs: FlameGraph[] = [];
   const costs = new Map<string, NameCost>();
@@ -104,6 +105,8 @@ async function readSide(resolved: ResolvedSide, signal: AbortSignal | undefined,
   return {
     side: { label: resolved.label, files: resolved.files, summaries, costs, totalSamples, findings, ...(seconds !== undefined ? { seconds } : {}), ...(run ? { run } : {}) },
     graphs,
+    ...(snapshot ? { snapshot } : {}),
+    ...(comparison ? { comparison } : {}),
   };
 }
 

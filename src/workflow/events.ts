@@ -24,7 +24,7 @@ export interface WorkflowEventMap {
   saved: { label: string; path: string; bytes: number; via: 'rest' | 'exec'; existing?: 'identical' | 'kept-both' };
   /** analysis: one flame graph read and summarised */
   parsed: { path: string; target: string; mode: ProfilingMode | 'UNKNOWN'; totalSamples: number; frameCount: number };
-  wrote: { kind: 'summary' | 'collapsed' | 'analysis' | 'pprof' | 'speedscope' | 'diff'; path: string };
+  wrote: { kind: 'summary' | 'collapsed' | 'analysis' | 'pprof' | 'speedscope' | 'diff' | 'report'; path: string };
   findings: { findings: Finding[] };
   provider: { provider: ProviderName; model?: string };
   request: RequestInfo;

@@ -1,6 +1,6 @@
 // `npm run bench` (full) and `npm run bench:smoke` (short; for CI, so the bench cannot rot).
 // Prints one table per measurement and writes every number to one JSON file.
-// usage: node test/bench/run.ts [--smoke] [--out FILE] [--only startup,overhead,transfer,parsing,analysis,diff]
+// usage: node test/bench/run.ts [--smoke] [--out FILE] [--only startup,overhead,transfer,parsing,analysis,diff,report]
 // Exits non-zero only when the bench itself breaks, never on a missed target.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,13 +10,14 @@ import { analysisSection, benchAnalysisCost } from './analysis-cost.ts';
 import { ensureBinary } from './binary.ts';
 import { renderSection, repoRoot, verdict, type Section } from './common.ts';
 import { benchDiffExport, diffExportSection } from './diff-export.ts';
+import { benchReport, reportSection } from './report-open.ts';
 import { fixtureInputs, syntheticInputs } from './inputs.ts';
 import { benchOverhead, overheadSection } from './overhead.ts';
 import { benchParsing, parsingSection } from './parsing.ts';
 import { benchStartup, startupSection } from './startup.ts';
 import { benchTransfer, transferSection } from './transfer.ts';
 
-const SECTIONS = ['startup', 'overhead', 'transfer', 'parsing', 'analysis', 'diff'] as const;
+const SECTIONS = ['startup', 'overhead', 'transfer', 'parsing', 'analysis', 'diff', 'report'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -70,7 +71,7 @@ await step('transfer', () => benchTransfer({ megabytes: plan.transferMb, reps: p
 
 const inputDir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-bench-inputs-'));
 try {
-  const needsInputs = only.has('parsing') || only.has('analysis') || only.has('diff');
+  const needsInputs = only.has('parsing') || only.has('analysis') || only.has('diff') || only.has('report');
   if (needsInputs) log(`writing synthetic flame graphs of ${plan.syntheticMb.join(', ')} MB…`);
   const inputs = needsInputs ? [...fixtureInputs(plan.fixtures), ...(await syntheticInputs(inputDir, plan.syntheticMb))] : [];
   // full run: also where parse time goes, on the 10 MB synthetic
@@ -78,6 +79,7 @@ try {
   await step('analysis', () => benchAnalysisCost(inputs, plan.manyTargets), analysisSection);
   // the largest synthetic: where a diff's and an export's cost shows
   await step('diff', () => benchDiffExport(inputs.filter((i) => i.synthetic).slice(-1), smoke ? 1 : 3), diffExportSection);
+  await step('report', () => benchReport([...inputs.filter((i) => !i.synthetic).slice(0, 1), ...inputs.filter((i) => i.synthetic).slice(-1)], smoke ? 1 : 3), reportSection);
 } finally {
   rmSync(inputDir, { recursive: true, force: true });
 }

@@ -116,8 +116,10 @@ describe('artifacts after profile runs', () => {
   it('--latest downloads the newest file of each target, byte for byte; a second run skips them', async () => {
     const r = await env.artifacts(['--latest']);
     assert.equal(r.code, 0, r.stderr);
-    const saved = readdirSync(env.dir).sort();
+    // the flame graphs, and in reports/ the report of the run they are the newest of
+    const saved = readdirSync(env.dir).filter((f) => f !== 'reports').sort();
     assert.equal(saved.length, 3);
+    assert.deepEqual(readdirSync(path.join(env.dir, 'reports')), [saved[0]]);
     assert.deepEqual(saved.map((f) => f.split('_ITIMER_')[0]), ['JobManager', ...env.taskManagers()]);
     for (const f of saved) {
       const pod = f.startsWith('JobManager') ? env.jobManager() : f.split('_ITIMER_')[0]!;
@@ -225,7 +227,8 @@ describe('artifacts when the cluster is in trouble', () => {
     assert.match(r.stderr, new RegExp(`warning: ${tm3} reports the file name "\\.\\./\\.\\./\\.\\./etc/squirrly-owned\\.html", which is refused \\(it contains "/", which a plain file name does not\\); it is ignored`));
     assert.match(r.stdout, /refused: not a plain file name/);
     const everything = readdirSync(env.out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    assert.ok(everything.every((e) => e.parentPath === env.dir && !e.name.includes('squirrly-owned')));
+    // the run folder, and the reports folder inside it, and nothing else
+    assert.ok(everything.every((e) => (e.parentPath === env.dir || e.parentPath === path.join(env.dir, 'reports')) && !e.name.includes('squirrly-owned')));
     assert.equal(existsSync(path.join(env.out, '..', 'etc', 'squirrly-owned.html')), false);
   });
 

@@ -53,7 +53,10 @@ describe('profile streams an analysis from an OpenAI-compatible server', () => {
     assert.equal(readdirSync(dir).filter((f) => f.endsWith('.summary.json')).length, 2);
     assert.equal(readdirSync(dir).filter((f) => f.endsWith('.collapsed')).length, 2);
 
-    for (const text of [r.stdout, r.stderr, ...readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8'))]) {
+    // every file written, the report in reports/ included
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    assert.ok(files.some((f) => f.includes(`${path.sep}reports${path.sep}`)));
+    for (const text of [r.stdout, r.stderr, ...files.map((f) => readFileSync(f, 'utf8'))]) {
       assert.ok(!text.includes(KEY), 'the API key never appears in output or files');
     }
   });

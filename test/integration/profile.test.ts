@@ -114,7 +114,7 @@ describe('profile on a healthy deployment', () => {
     assert.match(r.stdout, /Analysis \(builtin\)/);
   });
 
-  it('--open hands each saved flame graph to the desktop opener', async () => {
+  it('--open hands the run\'s report to the desktop opener', async () => {
     const bin = path.join(env.out, 'fake-bin');
     const log = path.join(env.out, 'opened.log');
     mkdirSync(bin);
@@ -122,9 +122,10 @@ describe('profile on a healthy deployment', () => {
     writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> '${log}'\n`, { mode: 0o755 });
     const r = await env.profile(['sample-job', '-d', '1', '--no-analysis', '--open', '-o', 'json'], { env: { PATH: [bin, path.join(repoRoot, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter) } });
     assert.equal(r.code, 0, r.stderr);
-    const files = JSON.parse(r.stdout).targets.map((t: { file: string }) => t.file).sort();
-    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length === 2);
-    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), files);
+    const doc = JSON.parse(r.stdout) as { report: string; targets: Array<{ file: string }> };
+    assert.equal(path.dirname(doc.report), path.join(path.dirname(doc.targets[0]!.file), 'reports'));
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').trim() !== '');
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [doc.report]);
   });
 
   it('takes defaults from the old Job environment variables', async () => {

@@ -12,6 +12,7 @@ import { existingNote, formatBytes, relativePath } from '../render/format.ts';
 import { escapedFields } from '../render/untrusted.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
+import { writeRunReport } from '../reports.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const limit: StringOption<number> = wholeNumberOption({
@@ -70,15 +71,17 @@ export const artifactsCommand = defineCommand({
     const exports = await exportSaved(ctx, local, args.export, progress);
     const settings = analysisSettings(args);
     if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress, artifactsHint: `they are in ${result.dir}; list them with: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}` })).json;
-    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
+    // --latest is a run's newest files: they get the run's report, as profile writes it
+    const report = latest ? await writeRunReport(ctx, local.map((f) => f.path), progress, { title: `newest profiles of ${result.deployment} in ${result.namespace}`, open: false }) : { path: null, failed: false };
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports, report.path), null, 2) + '\n');
 
     if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
-    return analysis?.failed || exports.failed ? ExitCode.analysisFailed : ExitCode.ok;
+    return analysis?.failed || exports.failed || report.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });
 
 /** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
-export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, exports: ExportReport): object {
+export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -103,6 +106,7 @@ export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, e
     outputDir: result.dir,
     downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, existing: d.existing ?? null, message: d.message ?? null, hint: d.hint ?? null })),
     exports: exportsJson(exports),
+    report,
     analysis,
     warnings: result.warnings,
   };

@@ -8,6 +8,7 @@ import { diffCommand } from './diff.ts';
 import { doctorCommand } from './doctor.ts';
 import { exportCommand } from './export.ts';
 import { profileCommand } from './profile.ts';
+import { reportCommand } from './report.ts';
 import { versionCommand } from './version.ts';
 
-export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, diffCommand, exportCommand, versionCommand, completeCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, diffCommand, exportCommand, reportCommand, versionCommand, completeCommand];

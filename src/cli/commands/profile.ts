@@ -11,6 +11,7 @@ import { escapedFields } from '../render/untrusted.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
+import { writeRunReport } from '../reports.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
@@ -45,7 +46,7 @@ export const profileCommand = defineCommand({
     via: viaOption,
     ...flinkTlsOptions,
     analysis: flagOption({ default: true, negatable: true, describe: 'skip the analysis of the saved flame graphs' }),
-    open: flagOption({ default: false, describe: 'open the saved flame graphs in the browser' }),
+    open: flagOption({ default: false, describe: 'open the run\'s report in the browser' }),
     export: exportOption,
     ...analysisOptions,
   },
@@ -93,7 +94,6 @@ export const profileCommand = defineCommand({
     }
     const files = saved.flatMap((t) => (t.path ? [{ path: t.path, target: t.label, mode: result.mode, durationSeconds: result.duration }] : []));
 
-    if (args.open) await openSaved(ctx, files.map((f) => f.path));
     const exports = await exportSaved(ctx, files, args.export, progress);
 
     // The artifacts are on disk; analysis can only add to them.
@@ -101,17 +101,19 @@ export const profileCommand = defineCommand({
     const settings = analysisSettings(args);
     const artifactsHint = `look at them again with: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}`;
     if (args.analysis && settings.provider !== 'none') analysis = (await analyse(ctx, files, settings, { progress, artifactsHint })).json;
-    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports), null, 2) + '\n');
-    else ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
+    if (!json) ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
+    // last, so a run ends by naming the page to open
+    const report = await writeRunReport(ctx, files.map((f) => f.path), progress, { title: `${result.mode} profile of ${result.deployment} in ${result.namespace}`, open: args.open });
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports, report.path), null, 2) + '\n');
     if (saved.length < result.targets.length) return ExitCode.failure;
-    return analysis?.failed || exports.failed ? ExitCode.analysisFailed : ExitCode.ok;
+    return analysis?.failed || exports.failed || report.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });
 
 const NO_EXPORTS: ExportReport = { files: [], failed: false };
 
 /** The `-o json` document; its schema is documented in the README (profile → JSON output). */
-export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exports: ExportReport): object {
+export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -133,6 +135,7 @@ export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exp
     })),
     jobMetrics: result.jobMetricsPath ?? null,
     exports: exportsJson(exports),
+    report,
     analysis,
   };
 }
@@ -150,11 +153,4 @@ function printText(ctx: CommandContext, result: ProfileResult): void {
       if (t.hint) stdout.write(`    ${chalk.yellow('hint:')} ${t.hint}\n`);
     }
   }
-}
-
-async function openSaved(ctx: CommandContext, files: string[]): Promise<void> {
-  const { openInBrowser } = await import('../open-in-browser.ts');
-  const { opened, failed } = await openInBrowser(files);
-  if (opened.length < files.length && failed.length === 0) ctx.stderr.write(`opened the first ${opened.length} of ${files.length} flame graphs\n`);
-  for (const f of failed) ctx.stderr.write(`${ctx.chalk.yellow('warning:')} could not open ${f.file} (${f.reason}); open it in a browser yourself\n`);
 }

@@ -5,6 +5,7 @@ import type { AnalyzeFile, AnalyzeOutcome } from '../workflow/analyze.ts';
 import type { AnalysisSettings, AnalysisStepOptions } from '../workflow/analysis-step.ts';
 import type { CommandContext } from './context.ts';
 import { analysisJson, analysisText, type AnalysisJson } from './render/analysis.ts';
+import type { MarkdownStream } from './render/markdown.ts';
 import type { ProgressRenderer } from './render/progress.ts';
 
 export interface AnalyseOptions {
@@ -40,15 +41,27 @@ async function analyseFiles(ctx: CommandContext, files: AnalyzeFile[], settings:
   const { runAnalysisStep } = await import('../workflow/analysis-step.ts');
   ctx.secrets.addUrls([settings.baseUrl]);
   const notes = options.progress ?? (await ctx.progress());
-  const answer = analysisText(ctx.stdout, ctx.chalk, ctx.options.output === 'text');
-  const outcome = await runAnalysisStep(
+  const text = ctx.options.output === 'text';
+  const answer = analysisText(ctx.stdout, ctx.chalk, text, text && ctx.stdout.isTTY ? await terminalMarkdown(ctx) : undefined);
+  let outcome: AnalyzeOutcome;
+  try {
+    outcome = await runAnalysisStep(
     { files, settings, env: ctx.env, requestTimeoutMs: ctx.requestTimeoutMs, signal: ctx.signal, ...(options.outputDir !== undefined ? { outputDir: options.outputDir } : {}), ...(options.diff ? { diff: options.diff } : {}) },
     (event) => {
       notes.emit(event);
       answer.emit(event);
     },
     (chunk) => answer.text(chunk),
-  );
-  answer.end();
+    );
+  } finally {
+    // what arrived is shown, an interrupted answer too
+    answer.end();
+  }
   return { outcome, json: analysisJson(outcome) };
+}
+
+/** Markdown drawn for this terminal: its width, colour when the command has colour. */
+async function terminalMarkdown(ctx: CommandContext): Promise<MarkdownStream> {
+  const { markdownRenderer, MarkdownStream } = await import('./render/markdown.ts');
+  return new MarkdownStream(await markdownRenderer({ width: ctx.stdout.columns || 100, chalk: ctx.chalk }));
 }

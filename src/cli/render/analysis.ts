@@ -1,5 +1,7 @@
 // How an analysis looks: in text mode the answer streams to stdout under a header and ends with
 // where it was saved; with -o json it is one object inside the command's document.
+import { relativePath } from './format.ts';
+import type { MarkdownStream } from './markdown.ts';
 import type { ChalkInstance } from 'chalk';
 import type { Finding } from '../../analysis/provider.ts';
 import type { AnalyzeOutcome } from '../../workflow/analyze.ts';
@@ -44,8 +46,11 @@ export interface AnalysisText {
   end(): void;
 }
 
-/** The answer on stdout; silent when `enabled` is false (-o json prints the document instead). */
-export function analysisText(stdout: { write(text: string): unknown }, chalk: ChalkInstance, enabled: boolean): AnalysisText {
+/**
+ * The answer on stdout; silent when `enabled` is false (-o json prints the document instead). With
+ * `markdown` (a terminal) the answer is drawn block by block instead of shown as Markdown source.
+ */
+export function analysisText(stdout: { write(text: string): unknown }, chalk: ChalkInstance, enabled: boolean, markdown?: MarkdownStream): AnalysisText {
   let streamed = false;
   let savedTo: string | undefined;
   const write = (s: string): void => {
@@ -65,11 +70,13 @@ export function analysisText(stdout: { write(text: string): unknown }, chalk: Ch
       if (!enabled) return;
       streamed = true;
       // the answer is model text: its lines are kept, any control character shown escaped
-      stdout.write(escapedText(chunk));
+      const safe = escapedText(chunk);
+      stdout.write(markdown ? markdown.push(safe) : safe);
     },
     end() {
+      if (markdown) write(markdown.end());
       if (streamed) write('\n');
-      if (savedTo) write(`\n${chalk.dim(`analysis saved to ${savedTo}`)}\n`);
+      if (savedTo) write(`\n${chalk.dim(`analysis saved to ${relativePath(savedTo)}`)}\n`);
     },
   };
 }

@@ -45,7 +45,37 @@ export async function markdownRenderer(options: { width: number; chalk: ChalkIns
     tableOptions: { style: { head: colour ? ['bold'] : [], border: colour ? ['gray'] : [] } },
   }) as unknown as MarkedExtension;
   const marked = new Marked(extension);
-  return (markdown) => (marked.parse(markdown, { async: false }) as string).replace(OSC8, '');
+  const width = Math.max(40, Math.min(options.width, 120));
+  return (markdown) => wrapLong((marked.parse(markdown, { async: false }) as string).replace(OSC8, ''), width);
+}
+
+const SGR = /\u001b\[[0-9;]*m/g;
+const visibleLength = (line: string): number => line.replace(SGR, '').length;
+
+/**
+ * The renderer reflows paragraphs only: list items and other long lines are wrapped here at spaces,
+ * continuing under the item's text. Tables and code keep their lines.
+ */
+function wrapLong(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (visibleLength(line) <= width || /^\s*[│┌├└]/.test(line.replace(SGR, ''))) return line;
+      const plain = line.replace(SGR, '');
+      const indent = ' '.repeat((/^(\s*(?:[*•-]\s+|\d+\.\s+)?)/.exec(plain)?.[1] ?? '').length);
+      const out: string[] = [];
+      let current = '';
+      for (const word of line.split(' ')) {
+        const next = current === '' ? word : `${current} ${word}`;
+        if (current !== '' && visibleLength(next) > width) {
+          out.push(current);
+          current = indent + word;
+        } else current = next;
+      }
+      out.push(current);
+      return out.join('\n');
+    })
+    .join('\n');
 }
 
 /** Feeds a streamed answer to `render` one finished block at a time. */

@@ -43,7 +43,7 @@ function baseOptions(o: BundleOptions): esbuild.BuildOptions {
       'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
     },
     inject: [path.join(here, 'import-meta-shim.ts')],
-    alias: { 'supports-color': empty, 'encoding': empty },
+    alias: { 'supports-color': empty, 'encoding': empty, 'supports-hyperlinks': path.join(here, 'no-hyperlinks.ts') },
   };
 }
 

@@ -4,6 +4,7 @@
 export const HEAVY_SOURCE_MODULES: Readonly<Record<string, string>> = {
   'client-node': 'src/kube/client-node.ts',
   'openai': 'src/analysis/openai-sdk.ts',
+  'markdown': 'src/cli/render/markdown-libs.ts',
 };
 
 /** Bare packages that become chunks when imported dynamically (e.g. a tokenizer's multi-MB rank tables). */

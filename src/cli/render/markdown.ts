@@ -16,7 +16,7 @@ type Render = (markdown: string) => string;
 
 /** A renderer for one terminal: `chalk` decides whether there is colour (level 0: none). */
 export async function markdownRenderer(options: { width: number; chalk: ChalkInstance }): Promise<Render> {
-  const [{ Marked }, { markedTerminal }] = await Promise.all([import('marked'), import('marked-terminal')]);
+  const { Marked, markedTerminal } = await import('./markdown-libs.ts');
   const c = options.chalk;
   const colour = c.level > 0;
   const style = (f: (s: string) => string) => (colour ? f : (s: string) => s);

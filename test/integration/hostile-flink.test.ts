@@ -54,6 +54,17 @@ describe('bounded reads from Flink', () => {
     assert.deepEqual(files(env.out), [], 'no partial file is left');
   });
 
+  it('the cap holds on the exec fallback too', async (t) => {
+    const env = await withScenario(t);
+    // REST never answers the file, so it comes from the pod with cat: 9.5 KB against a 4 KiB cap
+    env.scenario.flink('sample-job')!.faults.add({ path: FLAME_GRAPH, kind: { type: 'drop' } });
+    const r = await env.profile(['--max-artifact-size', '4Ki']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(execs(env.scenario) > 0, 'exec was tried');
+    assert.match(r.stderr, /^error: no flame graph was saved: sample-job-taskmanager-1-1: \S+\.html from \S+ is larger than 4 KiB \(--max-artifact-size\); stopped there$/m);
+    assert.deepEqual(files(env.out), []);
+  });
+
   it('a bad --max-artifact-size is a usage error before anything is called', async (t) => {
     const env = await withScenario(t);
     const r = await env.profile(['--max-artifact-size', '1 GB']);
@@ -136,5 +147,20 @@ describe('disks', () => {
     const left = files(disk.dir).map((f) => path.basename(f));
     assert.equal(left.filter((f) => f.endsWith('.html')).length, 1);
     assert.deepEqual(left.filter((f) => f.startsWith('.')), [], 'no temp file is left');
+  });
+
+  it('artifacts refuses a read-only output folder before downloading, in one line', async (t) => {
+    const disk = mountTinyDisk({ sizeBytes: 64 * 1024, readOnly: true });
+    if (!disk) return t.skip(NO_MOUNT);
+    t.after(() => disk.cleanup());
+    const env = await withScenario(t);
+    const first = await env.profile([]);
+    assert.equal(first.code, 0, first.stderr);
+    const downloads = (): number => env.scenario.flink('sample-job')!.requests.filter((q) => FLAME_GRAPH.test(q.path)).length;
+    const before = downloads();
+    const r = await runCli(['artifacts', 'sample-job', '--latest', '--output-dir', disk.dir], { env: { KUBECONFIG: env.scenario.kubeconfigPath }, timeoutMs: 90_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^error: cannot write ${disk.dir}/squirrly/sample-job: the file system is read-only \\(EROFS\\)$`, 'm'));
+    assert.equal(downloads(), before, 'nothing was downloaded');
   });
 });

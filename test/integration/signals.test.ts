@@ -3,13 +3,13 @@
 // checks the exit code, the message and hint, what was kept on disk, and that the process ended
 // by itself (a hung call would be killed by the harness and fail the code check).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startScenario, type Scenario } from '../sim/scenario.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { repoRoot, runCli, type CliResult } from '../support/cli.ts';
 import { startOpenAIServer } from '../support/openai-server.ts';
 
 const KEY = 'sk-test-signals-0123456789abcdef';
@@ -127,5 +127,33 @@ describe('Ctrl-C and SIGTERM in every phase of profile', () => {
     assert.match(r.stderr, new RegExp(`^error: analysis interrupted; the partial answer is saved in .*${path.basename(analysis).replaceAll('.', '\\.')}; the flame graphs are saved$`, 'm'));
     assert.match(r.stderr, ARTIFACTS_HINT);
     assert.deepEqual(leftovers(env.out), []);
+  });
+
+  it('SIGTERM during `analyze` saves the partial answer beside the input and exits 143', async (t) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'squirrly-analyze-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const input = path.join(dir, 'tm-1_ITIMER_2026-01-01_00_00_00.html');
+    copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'flamegraphs', 'real-flink1.20-ITIMER.html'), input);
+    const ai = await startOpenAIServer({ fallback: { kind: 'stream', pieces: ['## Verdict\nSo far ', 'and no further'], stallAfter: 1 } });
+    t.after(() => ai.close());
+    let sent = false;
+    const r = await runCli(['analyze', input, '--base-url', ai.baseUrl], {
+      env: { OPENAI_API_KEY: KEY },
+      timeoutMs: 45_000,
+      onSpawn: (child) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          if (!sent && d.toString().includes('So far')) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        });
+      },
+    });
+    assert.ok(sent);
+    assert.equal(r.code, 143, r.stderr);
+    const analysis = path.join(dir, 'tm-1_ITIMER_2026-01-01_00_00_00.analysis.md');
+    assert.match(readFileSync(analysis, 'utf8'), /So far\n\n\*\*\(partial: interrupted; the answer above is what arrived\)/);
+    assert.match(r.stderr, /^error: analysis interrupted; the partial answer is saved in /m);
+    assert.deepEqual(leftovers(dir), []);
   });
 });

@@ -37,6 +37,8 @@ export async function triggerAll(targets: readonly PlannedTarget[], ctx: RunCont
     if (result.status === 'running') ctx.emit({ type: 'target', label: t.label, state: 'running' });
     else ctx.emit({ type: 'target', label: t.label, state: 'failed', message: shown ?? result.failure.message });
   });
+  // an aborted trigger fails like a refused one: the interrupt, not the failure, is the outcome
+  if (ctx.signal?.aborted) throw new InterruptedError();
   return results;
 }
 

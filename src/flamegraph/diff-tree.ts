@@ -2,6 +2,7 @@
 // and on the same path in BASE. Frames narrower than a small share of NEW are left out (no one
 // could see them), which keeps the tree small however large the profiles are.
 import { stableFrameName } from './frame-kinds.ts';
+import { walkWithParents } from './parent-walk.ts';
 import { tableFromRoot } from './tree-builder.ts';
 import type { FlameGraph } from './types.ts';
 
@@ -54,22 +55,9 @@ type Visit = (node: BuildNode, name: string, samples: number, grow: boolean) => 
 /** Pre-order over a graph's rows with the tree node of each row's parent path (undefined once off the tree). */
 function walk(graph: FlameGraph, root: BuildNode, visit: Visit, minSamples: number): void {
   const table = graph.frames ?? tableFromRoot(graph.root);
-  const { parent, nameId, total } = table;
+  const { nameId, total } = table;
   const names = table.names.map(stableFrameName);
-  const rows: number[] = [0];
-  const nodes: Array<BuildNode | undefined> = [root];
-  for (let row = 1; row < table.count; row++) {
-    const up = parent[row]!;
-    while (rows.length > 0 && rows.at(-1) !== up) {
-      rows.pop();
-      nodes.pop();
-    }
-    const above = nodes.at(-1);
-    const samples = total[row]!;
-    const node = above === undefined ? undefined : visit(above, names[nameId[row]!]!, samples, samples >= minSamples);
-    rows.push(row);
-    nodes.push(node);
-  }
+  walkWithParents(table, root, (row, above) => visit(above, names[nameId[row]!]!, total[row]!, total[row]! >= minSamples));
 }
 
 function freeze(node: BuildNode): DiffNode {

@@ -2,6 +2,7 @@
 // see folded into one "other" frame per parent. Widths stay exact (an "other" frame holds what it
 // folded), so every tooltip number adds up; the size is bounded by the share kept, not the input.
 import { stableFrameName } from './frame-kinds.ts';
+import { walkWithParents } from './parent-walk.ts';
 import { tableFromRoot } from './tree-builder.ts';
 import type { FlameGraph } from './types.ts';
 
@@ -31,39 +32,27 @@ export function drawnTree(graphs: readonly FlameGraph[], minShare = DRAW_MIN_SHA
   const minSamples = grand * minShare;
   const root: BuildNode = { name: 'all', total: 0, self: 0, kids: new Map(), folded: 0 };
   for (const table of tables) {
-    const { parent, nameId, total, self } = table;
+    const { nameId, total, self } = table;
     const names = table.names.map(stableFrameName);
     root.total += total[0] ?? 0;
     root.self += self[0] ?? 0;
-    // the tree node of each row on the current path; undefined below a row too narrow to draw
-    const rows: number[] = [0];
-    const nodes: Array<BuildNode | undefined> = [root];
-    for (let row = 1; row < table.count; row++) {
-      const up = parent[row]!;
-      while (rows.length > 0 && rows.at(-1) !== up) {
-        rows.pop();
-        nodes.pop();
+    // a row too narrow to draw adds to its parent's folded samples, and nothing below it is drawn
+    walkWithParents(table, root, (row, above) => {
+      const samples = total[row]!;
+      if (samples < minSamples) {
+        above.folded += samples;
+        return undefined;
       }
-      const above = nodes.at(-1);
-      let node: BuildNode | undefined;
-      if (above !== undefined) {
-        const samples = total[row]!;
-        if (samples < minSamples) {
-          above.folded += samples;
-        } else {
-          const name = names[nameId[row]!]!;
-          node = above.kids.get(name);
-          if (node === undefined) {
-            node = { name, total: 0, self: 0, kids: new Map(), folded: 0 };
-            above.kids.set(name, node);
-          }
-          node.total += samples;
-          node.self += self[row]!;
-        }
+      const name = names[nameId[row]!]!;
+      let node = above.kids.get(name);
+      if (node === undefined) {
+        node = { name, total: 0, self: 0, kids: new Map(), folded: 0 };
+        above.kids.set(name, node);
       }
-      rows.push(row);
-      nodes.push(node);
-    }
+      node.total += samples;
+      node.self += self[row]!;
+      return node;
+    });
   }
   return freeze(root);
 }

@@ -1,16 +1,8 @@
 // One run's report as one self-contained HTML page: no network resource, no framework. The data
 // goes in as JSON (safe inside <script>) and the script builds every element with textContent
 // and attributes, so a frame name or a message from the cluster can never become markup.
+import { escapeHtml, scriptJson } from '../text/html.ts';
 import type { ReportData } from './report-data.ts';
-
-/** JSON that is safe inside a <script> element: no `<` can close it or open a comment. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const STYLE = `
 body{font:13px system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}

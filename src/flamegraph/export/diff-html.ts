@@ -2,6 +2,7 @@
 // grew against BASE, blue where it shrank (by the normalised rate both sides are compared in),
 // click to zoom, search to highlight. Frame names are data: they go in as JSON and are shown
 // with textContent, so no name can become markup.
+import { escapeHtml, scriptJson } from '../../text/html.ts';
 import type { DiffNode } from '../diff-tree.ts';
 
 export interface DiffPageMeta {
@@ -12,15 +13,6 @@ export interface DiffPageMeta {
   baseScale: number;
   newScale: number;
   unit: string;
-}
-
-/** JSON that is safe inside a <script> element: no `<` can close it or open a comment. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The tree as nested arrays [nameIndex, new, base, children], names once. */

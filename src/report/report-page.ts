@@ -2,6 +2,7 @@
 // goes in as JSON (safe inside <script>) and the script builds every element with textContent
 // and attributes, so a frame name or a message from the cluster can never become markup.
 import { escapeHtml, scriptJson } from '../text/html.ts';
+import { DIFF_COLOUR_SCRIPT } from '../flamegraph/export/diff-colour.ts';
 import type { ReportData } from './report-data.ts';
 
 const STYLE = `
@@ -59,11 +60,7 @@ const ROW = 17;
 let view = views[0], focus = view.tree, query = null;
 const hue = (name) => { let h = 0; for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0; return h; };
 function fill(n, name) {
-  if (view.diff) {
-    const a = n[1] * D.diff.newScale, b = n[2] * D.diff.baseScale, top = Math.max(a, b), d = top === 0 ? 0 : (a - b) / top, k = Math.min(1, Math.abs(d) * 1.5);
-    return d > 0 ? 'rgb(' + Math.round(220 + 10 * k) + ',' + Math.round(220 - 150 * k) + ',' + Math.round(220 - 160 * k) + ')'
-                 : 'rgb(' + Math.round(220 - 150 * k) + ',' + Math.round(220 - 110 * k) + ',' + Math.round(220 + 10 * k) + ')';
-  }
+  if (view.diff) return diffColour(n[1] * D.diff.newScale, n[2] * D.diff.baseScale);
   const h = hue(name);
   return 'hsl(' + (10 + h % 40) + ',' + (60 + h % 30) + '%,' + (55 + h % 15) + '%)';
 }
@@ -177,7 +174,7 @@ export function reportPage(data: ReportData): string {
 <section><h2>What changed against the base run</h2><div id="diff-notes"></div></section>
 </main><div id="tip"></div>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
-<script>${SCRIPT}</script>
+<script>${DIFF_COLOUR_SCRIPT}${SCRIPT}</script>
 </body></html>
 `;
 }

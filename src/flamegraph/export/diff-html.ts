@@ -4,6 +4,7 @@
 // with textContent, so no name can become markup.
 import { escapeHtml, scriptJson } from '../../text/html.ts';
 import type { DiffNode } from '../diff-tree.ts';
+import { DIFF_COLOUR_SCRIPT } from './diff-colour.ts';
 
 export interface DiffPageMeta {
   title: string;
@@ -57,13 +58,8 @@ const graph = document.getElementById('graph'), tip = document.getElementById('t
 const ROW = 18;
 let focus = D.tree, query = null;
 function rate(n, side) { return side === 'new' ? n[1] * m.newScale : n[2] * m.baseScale; }
-function colour(n) {
-  const a = rate(n, 'new'), b = rate(n, 'base'), top = Math.max(a, b);
-  const d = top === 0 ? 0 : (a - b) / top;
-  const k = Math.min(1, Math.abs(d) * 1.5);
-  return d > 0 ? 'rgb(' + Math.round(220 + 10 * k) + ',' + Math.round(220 - 150 * k) + ',' + Math.round(220 - 160 * k) + ')'
-               : 'rgb(' + Math.round(220 - 150 * k) + ',' + Math.round(220 - 110 * k) + ',' + Math.round(220 + 10 * k) + ')';
-}
+${DIFF_COLOUR_SCRIPT}
+function colour(n) { return diffColour(rate(n, 'new'), rate(n, 'base')); }
 function fmt(x) { return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2); }
 function draw() {
   graph.textContent = '';

@@ -3,6 +3,7 @@
 // and the credentials are honoured; those that only mean something to kubectl (its cache, its
 // logging, its profiling) are accepted and ignored, so a habit or an alias never breaks a command.
 import { UsageError } from '../errors.ts';
+import { goDurationMs } from './go-duration.ts';
 import { choiceOption, flagOption, repeatedOption, textOption, type ArgsOf, type StringOption } from './options.ts';
 import { PROGRESS_STYLES } from './render/progress-styles.ts';
 
@@ -71,8 +72,6 @@ export const GLOBAL_OPTIONS = {
 
 export type GlobalOptions = ArgsOf<typeof GLOBAL_OPTIONS>;
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
  * kubectl's --request-timeout: a whole number is seconds, anything else is a Go duration
  * ("1m30s", "1h2m3.5s", "500ms"); 0 means no timeout. The result is clamped to what a timer can wait.
@@ -81,15 +80,8 @@ export function parseRequestTimeout(text: string): number {
   const value = text.trim();
   const bad = (): UsageError =>
     new UsageError(`--request-timeout "${text}" is not a duration`, 'use whole seconds or a duration like 30s, 1m30s or 500ms; 0 means no timeout');
-  let ms: number;
-  if (/^\d+$/.test(value)) ms = Number(value) * 1000;
-  else {
-    const m = /^\+?((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(value);
-    if (!m) throw bad();
-    ms = 0;
-    for (const [, number, unit] of m[1]!.matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) ms += Number(number) * UNIT_MS[unit!]!;
-  }
-  if (!Number.isFinite(ms)) throw bad();
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : goDurationMs(value);
+  if (ms === undefined || !Number.isFinite(ms)) throw bad();
   if (ms === 0) return MAX_TIMEOUT_MS;
   // below a millisecond would be no time at all; above the timer's limit is "as long as it takes"
   return Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(ms)));

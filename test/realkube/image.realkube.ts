@@ -1,0 +1,97 @@
+// The OCI image that `npm run build:image` wrote (dist/image), checked with Debian's own tools:
+// skopeo reads it, umoci unpacks it, crun runs it as the image's non-root user on a read-only root,
+// and `doctor` passes inside it against the real API server. Without the image or the tools it skips
+// saying why, except under CI (.ci/run builds the image and installs the tools first).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { repoRoot } from '../support/cli.ts';
+import { realKubeSkipReason } from './control-plane.ts';
+import { bundleProcess, missingOciTools, runContainer, unpackImage } from './oci-container.ts';
+import { startRealScenario, type RealScenario } from './scenario.ts';
+
+const layout = path.join(repoRoot, 'dist', 'image');
+const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+function imageSkipReason(): string | undefined {
+  const missing = missingOciTools();
+  const reasons = [
+    ...(existsSync(path.join(layout, 'index.json')) ? [] : ['no dist/image (npm run build:image builds it)']),
+    ...(missing.length > 0 ? [`${missing.join(', ')} missing (apt-get install skopeo umoci crun)`] : []),
+    ...(process.getuid?.() === 0 ? [] : ['crun needs root here']),
+  ];
+  if (reasons.length === 0) return undefined;
+  if (process.env['CI']) throw new Error(`the image tests must run under CI: ${reasons.join('; ')}`);
+  return reasons.join('; ');
+}
+
+const skip = imageSkipReason();
+
+describe('the OCI image', { skip }, () => {
+  let dir: string;
+  let bundle: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'squirrly-image-run-'));
+    bundle = path.join(dir, 'bundle');
+    unpackImage(layout, version, bundle);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('skopeo inspect: the tag, os/arch, labels, the non-root user and the entrypoint', () => {
+    const image = spawnSync('skopeo', ['inspect', `oci:${layout}:${version}`], { encoding: 'utf8' });
+    assert.equal(image.status, 0, image.stderr);
+    const seen = JSON.parse(image.stdout);
+    assert.equal(seen.Os, 'linux');
+    assert.equal(seen.Architecture, 'amd64');
+    assert.equal(seen.Labels['org.opencontainers.image.version'], version);
+    assert.match(seen.Labels['org.opencontainers.image.revision'], /^[0-9a-f]{40}$/);
+    assert.match(seen.Labels['org.opencontainers.image.source'], /^https:\/\/github\.com\/[^/]+\/[^/]+$/);
+    assert.equal(seen.Layers.length, 2);
+    const config = spawnSync('skopeo', ['inspect', '--config', `oci:${layout}:${version}`], { encoding: 'utf8' });
+    assert.equal(config.status, 0, config.stderr);
+    const c = JSON.parse(config.stdout);
+    assert.equal(c.config.User, '65532:65532');
+    assert.deepEqual(c.config.Entrypoint, ['/usr/local/bin/kubectl-squirrly']);
+  });
+
+  it('umoci unpacks a root file system with no shell, and its runtime config runs as 65532', () => {
+    const proc = bundleProcess(bundle);
+    assert.deepEqual([proc.uid, proc.gid], [65532, 65532]);
+    assert.deepEqual(proc.args, ['/usr/local/bin/kubectl-squirrly']);
+    for (const shell of ['bin/sh', 'bin/bash', 'usr/bin/sh']) assert.ok(!existsSync(path.join(bundle, 'rootfs', shell)), shell);
+    assert.ok(existsSync(path.join(bundle, 'rootfs', 'etc/ssl/certs/ca-certificates.crt')));
+  });
+
+  it('crun runs `kubectl-squirrly version` as the non-root user on a read-only root', async () => {
+    const r = await runContainer(bundle, { args: ['version'] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `kubectl-squirrly ${version}`);
+  });
+
+  describe('doctor in the container against the real API server', { skip: realKubeSkipReason() }, () => {
+    const NS = 'squirrly';
+    let scenario: RealScenario;
+    before(async () => {
+      scenario = await startRealScenario({ deployments: [{ name: 'sample-job', namespace: NS, taskManagers: 1 }] });
+    });
+    after(() => scenario?.stop());
+
+    it('with a mounted kubeconfig (KUBECONFIG), every check passes: the port-forward to Flink works from the container', async () => {
+      // readable by the container's user (the scenario writes its kubeconfigs 0600 for root)
+      const config = path.join(dir, 'config');
+      mkdirSync(config, { recursive: true });
+      writeFileSync(path.join(config, 'kubeconfig'), readFileSync(scenario.writeKubeconfig()), { mode: 0o644 });
+      const r = await runContainer(bundle, {
+        args: ['doctor', 'sample-job'],
+        env: { KUBECONFIG: '/config/kubeconfig' },
+        mounts: { '/config': config },
+        timeoutMs: 90_000,
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /ready to profile/);
+    });
+  });
+});

@@ -4,15 +4,19 @@
 export {
   ApiException,
   AuthorizationV1Api,
+  BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
   Exec,
   KubeConfig,
+  dumpYaml,
   loadYaml,
   PortForward,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
   VersionApi,
 } from '@kubernetes/client-node';
-export type { Cluster, Context, RequestContext, User, V1Pod, V1Status } from '@kubernetes/client-node';
+export type { Cluster, Context, RequestContext, User, V1CronJob, V1Job, V1Pod, V1Status } from '@kubernetes/client-node';
 // client-node's own HTTP client, for a dispatcher of our own; re-exported here so it stays in client-node's chunk
 export { Agent } from 'undici';
 export type { Dispatcher } from 'undici';

@@ -105,7 +105,7 @@ export interface ClusterContext {
   credentials?: CredentialSummary;
 }
 
-export interface Cluster {
+export interface Cluster extends ClusterObjects {
   readonly namespace: string;
   readonly context: ClusterContext;
   /** the deadline of one request (--request-timeout) */
@@ -134,4 +134,54 @@ export interface Cluster {
    * services/proxy); with scheme 'https' the API server speaks TLS to the service.
    */
   serviceProxy(service: string, port: string, scheme?: 'https'): Promise<Tunnel>;
+}
+
+/** The kinds the plugin writes to a cluster (the monitor's objects), each in the namespace it names. */
+export type ManifestKind = 'ServiceAccount' | 'Role' | 'RoleBinding' | 'CronJob';
+
+/** One object to apply, as the API server takes it. */
+export interface ManifestObject {
+  apiVersion: string;
+  kind: ManifestKind;
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/** What a server-side apply did, as kubectl reports it. */
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
+export interface CronJobRecord {
+  name: string;
+  schedule: string;
+  suspended: boolean;
+  lastScheduleTime?: Date;
+  lastSuccessfulTime?: Date;
+  /** Jobs running now */
+  active: number;
+  labels: Record<string, string>;
+}
+
+export interface JobRecord {
+  name: string;
+  /** the CronJob that owns it (ownerReferences), when one does */
+  cronJob?: string;
+  created?: Date;
+  startTime?: Date;
+  completionTime?: Date;
+  /** the terminal condition that is True, if any */
+  outcome?: { type: 'Complete' | 'Failed'; reason?: string; message?: string; time?: Date };
+  activePods: number;
+  labels: Record<string, string>;
+}
+
+/** Writing and finding the plugin's own objects (monitor install/status/uninstall). */
+export interface ClusterObjects {
+  /** server-side apply under `fieldManager`; `dryRun` asks the API server to validate only */
+  applyObject(object: ManifestObject, fieldManager: string, options?: { dryRun?: boolean }): Promise<ApplyOutcome>;
+  /** names of the objects of this kind that carry the labels */
+  listObjectNames(kind: ManifestKind, labelSelector: string, namespace?: string): Promise<string[]>;
+  /** false when it was already gone; a CronJob takes its Jobs and their pods with it (Background) */
+  deleteObject(kind: ManifestKind, name: string, namespace?: string): Promise<boolean>;
+  listCronJobs(labelSelector: string, namespace?: string): Promise<CronJobRecord[]>;
+  listJobs(labelSelector: string, namespace?: string): Promise<JobRecord[]>;
 }

@@ -7,20 +7,26 @@ import { KubeApiError, statusCode, toKubeError, type KubeAction } from './api-er
 import type {
   AccessAnswer,
   AccessCheck,
+  ApplyOutcome,
   Cluster,
   ClusterContext,
   ConfigMapRecord,
+  CronJobRecord,
   ExecOptions,
   ExecResult,
   FlinkDeploymentObject,
   FlinkSessionJobObject,
+  JobRecord,
+  ManifestKind,
+  ManifestObject,
   PodRecord,
   ServicePort,
   Tunnel,
 } from './cluster.ts';
 import { FLINK_GROUP, FLINK_VERSION } from './cluster.ts';
-import type { ConfigurationOptions, V1Pod } from './client-node.ts';
+import type { ConfigurationOptions, V1CronJob, V1Job, V1Pod } from './client-node.ts';
 import { execInPod } from './exec.ts';
+import { objectApi } from './object-apis.ts';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig.ts';
 import { applyNetworkSettings, type ProxyInUse } from './network.ts';
 import { openPortForward, type LocalTunnel, type RefusedUpgrade } from './port-forward.ts';
@@ -171,6 +177,58 @@ export class KubeCluster implements Cluster {
     return { allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
   }
 
+  async applyObject(object: ManifestObject, fieldManager: string): Promise<ApplyOutcome> {
+    const api = await objectApi(this.#config.kc, object.kind);
+    const { name, namespace } = object.metadata;
+    let before: string | undefined;
+    try {
+      before = (await this.call({ verb: 'get', resource: api.resource, namespace, name }, (options) => api.read(name, namespace, options))).metadata?.resourceVersion;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    const after = await this.call({ verb: 'patch', resource: api.resource, namespace, name }, (options) => api.apply(object, fieldManager, options));
+    // an apply that changes nothing leaves the resourceVersion as it was
+    if (before === undefined) return 'created';
+    return after.metadata?.resourceVersion === before ? 'unchanged' : 'configured';
+  }
+
+  async listObjectNames(kind: ManifestKind, labelSelector: string, namespace = this.namespace): Promise<string[]> {
+    const api = await objectApi(this.#config.kc, kind);
+    const list = await this.call({ verb: 'list', resource: api.resource, namespace }, (options) => api.list(labelSelector, namespace, options));
+    return list.items.flatMap((item) => (item.metadata?.name ? [item.metadata.name] : []));
+  }
+
+  async deleteObject(kind: ManifestKind, name: string, namespace = this.namespace): Promise<boolean> {
+    const api = await objectApi(this.#config.kc, kind);
+    try {
+      await this.call({ verb: 'delete', resource: api.resource, namespace, name }, (options) => api.remove(name, namespace, options));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async listCronJobs(labelSelector: string, namespace = this.namespace): Promise<CronJobRecord[]> {
+    const { BatchV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(BatchV1Api);
+    const list = await this.call({ verb: 'list', resource: 'cronjobs', namespace }, (options) => api.listNamespacedCronJob({ namespace, labelSelector }, options));
+    return list.items.flatMap((item) => {
+      const record = toCronJobRecord(item);
+      return record ? [record] : [];
+    });
+  }
+
+  async listJobs(labelSelector: string, namespace = this.namespace): Promise<JobRecord[]> {
+    const { BatchV1Api } = await import('./client-node.ts');
+    const api = this.#config.kc.makeApiClient(BatchV1Api);
+    const list = await this.call({ verb: 'list', resource: 'jobs', namespace }, (options) => api.listNamespacedJob({ namespace, labelSelector }, options));
+    return list.items.flatMap((item) => {
+      const record = toJobRecord(item);
+      return record ? [record] : [];
+    });
+  }
+
   async serverVersion(): Promise<string> {
     const { VersionApi } = await import('./client-node.ts');
     const api = this.#config.kc.makeApiClient(VersionApi);
@@ -277,6 +335,54 @@ function toPodRecord(pod: V1Pod): PodRecord | undefined {
     ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
   };
+}
+
+function toCronJobRecord(cronJob: V1CronJob): CronJobRecord | undefined {
+  const name = cronJob.metadata?.name;
+  if (!name) return undefined;
+  const status = cronJob.status;
+  return {
+    name,
+    schedule: cronJob.spec?.schedule ?? '',
+    suspended: cronJob.spec?.suspend === true,
+    ...(validDate(status?.lastScheduleTime) ? { lastScheduleTime: status.lastScheduleTime } : {}),
+    ...(validDate(status?.lastSuccessfulTime) ? { lastSuccessfulTime: status.lastSuccessfulTime } : {}),
+    active: status?.active?.length ?? 0,
+    labels: { ...(cronJob.metadata?.labels ?? {}) },
+  };
+}
+
+function toJobRecord(job: V1Job): JobRecord | undefined {
+  const name = job.metadata?.name;
+  if (!name) return undefined;
+  const owner = job.metadata?.ownerReferences?.find((o) => o.kind === 'CronJob' && o.controller === true) ?? job.metadata?.ownerReferences?.find((o) => o.kind === 'CronJob');
+  const done = (job.status?.conditions ?? []).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  const created = job.metadata?.creationTimestamp;
+  const { startTime, completionTime } = job.status ?? {};
+  return {
+    name,
+    ...(owner?.name ? { cronJob: owner.name } : {}),
+    ...(validDate(created) ? { created } : {}),
+    ...(validDate(startTime) ? { startTime } : {}),
+    ...(validDate(completionTime) ? { completionTime } : {}),
+    ...(done
+      ? {
+          outcome: {
+            type: done.type as 'Complete' | 'Failed',
+            ...(done.reason ? { reason: done.reason } : {}),
+            ...(done.message ? { message: done.message } : {}),
+            ...(validDate(done.lastTransitionTime) ? { time: done.lastTransitionTime } : {}),
+          },
+        }
+      : {}),
+    activePods: job.status?.active ?? 0,
+    labels: { ...(job.metadata?.labels ?? {}) },
+  };
+}
+
+/** client-node turns timestamps into Dates; a malformed one becomes an Invalid Date, kept out. */
+function validDate(value: Date | undefined): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
 function isNotFound(err: unknown): boolean {

@@ -31,8 +31,15 @@ export function permissionText(p: AccessCheck): string {
   return `${p.verb} ${p.resource}${p.subresource ? `/${p.subresource}` : ''}`;
 }
 
-/** The `rules:` list granting exactly these permissions, one rule per API group and verb set. */
-export function rulesYaml(permissions: readonly AccessCheck[]): string {
+/** One PolicyRule of a Role, as the API server takes it. */
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/** The rules granting exactly these permissions, one rule per API group and verb set. */
+export function policyRules(permissions: readonly AccessCheck[]): PolicyRule[] {
   const verbsByResource = new Map<string, { group: string; resource: string; verbs: string[] }>();
   for (const p of permissions) {
     const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
@@ -41,17 +48,22 @@ export function rulesYaml(permissions: readonly AccessCheck[]): string {
     if (!entry.verbs.includes(p.verb)) entry.verbs.push(p.verb);
     verbsByResource.set(key, entry);
   }
-  const rules = new Map<string, { group: string; resources: string[]; verbs: string[] }>();
+  const rules = new Map<string, PolicyRule>();
   for (const { group, resource, verbs } of verbsByResource.values()) {
     const key = `${group}|${verbs.join(',')}`;
-    const rule = rules.get(key) ?? { group, resources: [], verbs };
+    const rule = rules.get(key) ?? { apiGroups: [group], resources: [], verbs };
     rule.resources.push(resource);
     rules.set(key, rule);
   }
+  return [...rules.values()];
+}
+
+/** The `rules:` list of policyRules as YAML. */
+export function rulesYaml(permissions: readonly AccessCheck[]): string {
   const list = (items: string[]): string => `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
   const lines = ['rules:'];
-  for (const rule of rules.values()) {
-    lines.push(`- apiGroups: ${list([rule.group])}`, `  resources: ${list(rule.resources)}`, `  verbs: ${list(rule.verbs)}`);
+  for (const rule of policyRules(permissions)) {
+    lines.push(`- apiGroups: ${list(rule.apiGroups)}`, `  resources: ${list(rule.resources)}`, `  verbs: ${list(rule.verbs)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -7,8 +7,9 @@ import { completeCommand } from './complete.ts';
 import { diffCommand } from './diff.ts';
 import { doctorCommand } from './doctor.ts';
 import { exportCommand } from './export.ts';
+import { monitorCommand } from './monitor.ts';
 import { profileCommand } from './profile.ts';
 import { reportCommand } from './report.ts';
 import { versionCommand } from './version.ts';
 
-export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, diffCommand, exportCommand, reportCommand, versionCommand, completeCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, artifactsCommand, doctorCommand, analyzeCommand, diffCommand, exportCommand, reportCommand, monitorCommand, versionCommand, completeCommand];

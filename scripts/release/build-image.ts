@@ -12,10 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROOT, buildBinary, defaultOutput, packageVersion } from '../build-binary.ts';
-import { CA_BUNDLE, NONROOT, baseEntries, type DebianPackage } from './image-base.ts';
+import { missingForElf, type FileTree } from './elf-needs.ts';
+import { CA_BUNDLE, LIBRARY_DIRS, NONROOT, baseEntries, type DebianPackage } from './image-base.ts';
 import { defaultRepository } from './krew-manifest.ts';
 import { blobsDir, writeImageLayout, type WrittenImage } from './oci-layout.ts';
-import { writeLayer } from './oci-layer.ts';
+import { writeLayer, type LayerEntry } from './oci-layer.ts';
 import { hostPlatform, platformById, type RuntimePlatform } from './runtimes.ts';
 
 export const IMAGE_EXE = '/usr/local/bin/kubectl-squirrly';
@@ -53,16 +54,36 @@ export interface ImageInput {
 
 export interface BuiltImage extends WrittenImage { dir: string; tag: string; packages: readonly DebianPackage[]; bytes: number }
 
+/** Reads files of a layer's entries by path, following its symlinks as the loader would inside the image. */
+export function layerFiles(entries: readonly LayerEntry[]): FileTree {
+  const byPath = new Map(entries.map((e) => [e.path.replace(/^\/+/, ''), e]));
+  return {
+    read(p) {
+      let at = p.replace(/^\/+/, '');
+      for (let hops = 0; hops < 16; hops++) {
+        const e = byPath.get(at);
+        if (!e || e.type === 'directory') return undefined;
+        if (e.type === 'file') return e.data;
+        at = e.target.startsWith('/') ? e.target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(at), e.target));
+      }
+      return undefined;
+    },
+  };
+}
+
 export async function buildImage(input: ImageInput): Promise<BuiltImage> {
   if (input.platform.nodePlatform !== 'linux') throw new Error(`the image is Linux only, not ${input.platform.id}`);
   const { entries, packages } = baseEntries(input.platform.id, input.cacheDir);
+  const executable = readFileSync(input.binary);
+  const missing = missingForElf(executable, layerFiles(entries), LIBRARY_DIRS[input.platform.id] ?? []);
+  if (missing.length > 0) throw new Error(`the image's base lacks what ${input.binary} needs to start: ${missing.join(', ')}`);
   // written next to the destination and swapped in whole, so a failed build leaves the old image intact
   const work = `${input.outDir}.partial-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   try {
     const blobs = blobsDir(work);
     const base = await writeLayer(entries, blobs, { mtime: input.created });
-    const exe = await writeLayer([{ path: IMAGE_EXE, type: 'file', mode: 0o755, data: readFileSync(input.binary) }], blobs, { mtime: input.created });
+    const exe = await writeLayer([{ path: IMAGE_EXE, type: 'file', mode: 0o755, data: executable }], blobs, { mtime: input.created });
     const image = writeImageLayout(work, {
       architecture: input.platform.krew.arch,
       os: 'linux',

@@ -53,6 +53,11 @@ export const BASE_PACKAGES: Partial<Record<PlatformId, readonly DebianPackage[]>
   ],
 };
 
+/** where the loader looks with no ld.so.cache (Debian's multiarch default path) */
+export const LIBRARY_DIRS: Partial<Record<PlatformId, readonly string[]>> = {
+  'linux-x64': [LIB, 'usr/lib/x86_64-linux-gnu'],
+};
+
 export function basePackages(platform: PlatformId): readonly DebianPackage[] {
   const pkgs = BASE_PACKAGES[platform];
   if (!pkgs) throw new Error(`no pinned Debian base for ${platform} (pinned: ${Object.keys(BASE_PACKAGES).join(', ')})`);

@@ -1,11 +1,12 @@
 // The OCI image layout from the project's own writer: the same inputs give the same digests, every
 // blob is named by its sha256 and every diff_id is the sha256 of the unpacked layer, the layers list
 // in GNU tar sorted, owned by root, with one fixed time, and skopeo reads the layout. The base is the
-// real one (pinned Debian packages); the executable is a small stand-in, since only its bytes matter here.
+// real one (pinned Debian packages); the executable is a small stand-in (coreutils' true, which needs
+// only libc), and an executable whose libraries the base lacks is refused.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -14,8 +15,9 @@ import { IMAGE_EXE, buildImage, debCacheDir, sourceDate, type BuiltImage, type I
 import { layerTree } from '../../scripts/release/oci-layer.ts';
 import { platformById } from '../../scripts/release/runtimes.ts';
 
+const TRUE = '/usr/bin/true';
 const has = (cmd: string, arg = '--version') => spawnSync(cmd, [arg]).status === 0;
-const missing = ['apt-get', 'dpkg-deb', 'tar'].filter((c) => !has(c));
+const missing = ['apt-get', 'dpkg-deb', 'tar'].filter((c) => !has(c)).concat(existsSync(TRUE) ? [] : [TRUE]);
 function skipReason(): string | false {
   if (missing.length === 0) return false;
   const reason = `the image's base is built from Debian packages: ${missing.join(', ')} missing here`;
@@ -52,7 +54,7 @@ describe('OCI image layout', { skip: skipReason() }, () => {
   let first: BuiltImage;
   let second: BuiltImage;
   before(async () => {
-    writeFileSync(exe, Buffer.concat([Buffer.from('\x7fELF stand-in\n'), Buffer.alloc(100_000, 3)]));
+    writeFileSync(exe, Buffer.concat([readFileSync(TRUE), Buffer.alloc(100_000, 3)]));
     first = await buildImage(input(path.join(tmp, 'a')));
     second = await buildImage(input(path.join(tmp, 'b')));
   });
@@ -67,10 +69,20 @@ describe('OCI image layout', { skip: skipReason() }, () => {
     const later = await buildImage(input(path.join(tmp, 'c'), { created: sourceDate({ SOURCE_DATE_EPOCH: '1700000001' }) }));
     assert.notEqual(later.manifest.digest, first.manifest.digest);
     const otherExe = path.join(tmp, 'stand-in-2');
-    writeFileSync(otherExe, Buffer.from('\x7fELF other\n'));
+    writeFileSync(otherExe, readFileSync(TRUE));
     const other = await buildImage(input(path.join(tmp, 'd'), { binary: otherExe }));
     assert.equal(other.layers[0]!.digest, first.layers[0]!.digest, 'the base layer does not depend on the executable');
     assert.notEqual(other.layers[1]!.digest, first.layers[1]!.digest);
+  });
+
+  it('an executable that needs a library the base lacks is refused, naming it; so is a file that is not ELF', async (t) => {
+    const id = '/usr/bin/id'; // coreutils' id links libselinux, which the base leaves out
+    if (!existsSync(id)) return t.skip(`no ${id} here`);
+    await assert.rejects(buildImage(input(path.join(tmp, 'e'), { binary: id })), /lacks what .* needs to start: libselinux\.so\.1/);
+    const script = path.join(tmp, 'script.sh');
+    writeFileSync(script, '#!/bin/sh\n');
+    await assert.rejects(buildImage(input(path.join(tmp, 'f'), { binary: script })), /not an ELF file/);
+    assert.ok(!existsSync(path.join(tmp, 'e')) && !existsSync(path.join(tmp, 'f')), 'nothing written');
   });
 
   it('blobs are named by their sha256, diff_ids are the unpacked layers\' and index.json names the tag', () => {

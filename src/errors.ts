@@ -6,6 +6,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   analysisFailed: 3,
+  /** a push to a profile store failed; the local artifacts are kept */
+  pushFailed: 4,
   /** SIGINT (Ctrl-C): 128 + 2, as shells report it */
   interrupted: 130,
   /** SIGTERM: 128 + 15 */

@@ -31,9 +31,10 @@ export class SecretScrubber {
     return this.add([...urls].flatMap(userinfoParts));
   }
 
-  /** The secrets of an environment: the model endpoints' API keys, and credentials in their URLs. */
+  /** The secrets of an environment: the model endpoints' API keys, the push credentials, and credentials in their URLs. */
   static fromEnv(env: NodeJS.ProcessEnv): SecretScrubber {
-    return new SecretScrubber([env.OPENAI_API_KEY, env.AZURE_OPENAI_API_KEY]).addUrls([env.OPENAI_BASE_URL, env.AZURE_OPENAI_ENDPOINT]);
+    return new SecretScrubber([env.OPENAI_API_KEY, env.AZURE_OPENAI_API_KEY, env.SQUIRRLY_PUSH_TOKEN, env.SQUIRRLY_PUSH_PASSWORD])
+      .addUrls([env.OPENAI_BASE_URL, env.AZURE_OPENAI_ENDPOINT, env.SQUIRRLY_PUSH_URL]);
   }
 
   scrub(text: string): string {

@@ -13,6 +13,8 @@ import { escapedFields } from '../render/untrusted.ts';
 import { renderTable, type Column } from '../render/table.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
 import { writeRunReport } from '../reports.ts';
+import { NO_PUSH, pushJson, pushSaved, type PushReport } from '../pushes.ts';
+import { pushOption, pushTenantOption } from '../push-options.ts';
 import { analysisOptions, analysisSettings, deploymentArgument, exportOption, flinkTlsFlags, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const limit: StringOption<number> = wholeNumberOption({
@@ -37,16 +39,22 @@ export const artifactsCommand = defineCommand({
     maxArtifactSize: maxArtifactSizeOption,
     searchDirs: searchDirsOption('pod folders to scan besides rest.profiling.dir'),
     analyze: flagOption({ default: false, describe: 'analyse what was downloaded (alone: the newest file of every target)' }),
+    push: { ...pushOption, describe: `${pushOption.describe}; alone: the newest file of every target` },
+    pushTenant: pushTenantOption,
     via: viaOption,
     ...flinkTlsOptions,
     ...analysisOptions,
   },
-  examples: [['artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target']],
+  examples: [
+    ['artifacts sample-job --latest', 'list the runs and download the newest flame graph of every target'],
+    ['artifacts sample-job --all --push http://pyroscope:4040', 'download every flame graph and send them to Pyroscope'],
+  ],
   async run(ctx, args) {
     const { listArtifacts } = await import('../../workflow/artifacts.ts');
+    const { savedRunOfDownloads } = await import('../../workflow/push-run.ts');
     const files = args.download;
-    // --analyze alone analyses the newest file of each target.
-    const latest = args.latest || (args.analyze && files.length === 0 && !args.all);
+    // --analyze or --push alone: the newest file of each target.
+    const latest = args.latest || ((args.analyze || args.push !== undefined) && files.length === 0 && !args.all);
     const cluster = await ctx.connect();
     const progress = await ctx.progress();
     let result: ArtifactsResult;
@@ -69,19 +77,21 @@ export const artifactsCommand = defineCommand({
     let analysis: AnalysisJson | null = null;
     const local = result.downloads.flatMap((d) => (d.status !== 'failed' && d.path ? [{ path: d.path, target: d.label }] : []));
     const exports = await exportSaved(ctx, local, args.export, progress);
+    const pushed = args.push ? await pushSaved(ctx, await savedRunOfDownloads(result), { target: args.push, tenant: args.pushTenant }, progress) : NO_PUSH;
     const settings = analysisSettings(args);
     if (args.analyze && settings.provider !== 'none' && local.length > 0) analysis = (await analyse(ctx, local, settings, { progress, artifactsHint: `they are in ${result.dir}; list them with: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}` })).json;
     // --latest is a run's newest files: they get the run's report, as profile writes it
     const report = latest ? await writeRunReport(ctx, local.map((f) => f.path), progress, { title: `newest profiles of ${result.deployment} in ${result.namespace}`, open: false }) : { path: null, failed: false };
-    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports, report.path), null, 2) + '\n');
+    if (json) ctx.stdout.write(JSON.stringify(toJson(result, analysis, exports, report.path, pushed), null, 2) + '\n');
 
     if (result.downloads.some((d) => d.status === 'failed')) return ExitCode.failure;
+    if (pushed.failed) return ExitCode.pushFailed;
     return analysis?.failed || exports.failed || report.failed ? ExitCode.analysisFailed : ExitCode.ok;
   },
 });
 
 /** The `-o json` document; its schema is documented in the README (artifacts → JSON output). */
-export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null): object {
+export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null, push: PushReport = NO_PUSH): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -106,6 +116,7 @@ export function toJson(result: ArtifactsResult, analysis: AnalysisJson | null, e
     outputDir: result.dir,
     downloads: result.downloads.map((d) => ({ file: d.file, target: d.label, status: d.status, path: d.path ?? null, bytes: d.bytes ?? null, via: d.via ?? null, existing: d.existing ?? null, message: d.message ?? null, hint: d.hint ?? null })),
     exports: exportsJson(exports),
+    push: pushJson(push),
     report,
     analysis,
     warnings: result.warnings,

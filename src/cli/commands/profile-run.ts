@@ -14,6 +14,7 @@ import type { ProgressRenderer } from '../render/progress.ts';
 import { escapedFields } from '../render/untrusted.ts';
 import { exportSaved, exportsJson, type ExportReport } from '../exports.ts';
 import { writeRunReport } from '../reports.ts';
+import { NO_PUSH, pushJson, pushSaved, type PushReport } from '../pushes.ts';
 import { analysisSettings, flinkTlsFlags } from './shared-options.ts';
 import type { profileOptions } from './profile.ts';
 
@@ -32,6 +33,7 @@ export interface ProfileRunOutcome {
 
 export async function profileOnce(ctx: CommandContext, cluster: Cluster, progress: ProgressRenderer, args: ProfileArgs): Promise<ProfileRunOutcome> {
   const { profileDeployment } = await import('../../workflow/profile.ts');
+  const { savedRunOf } = await import('../../workflow/push-run.ts');
   let result: ProfileResult;
   try {
     result = await profileDeployment(
@@ -72,6 +74,8 @@ export async function profileOnce(ctx: CommandContext, cluster: Cluster, progres
   const files = saved.flatMap((t) => (t.path ? [{ path: t.path, target: t.label, mode: result.mode, durationSeconds: result.duration }] : []));
 
   const exports = await exportSaved(ctx, files, args.export, progress);
+  // one push per saved run, so each run of a repeated profile lands in the store as it is saved
+  const pushed = await pushSaved(ctx, savedRunOf(result), { target: args.push, tenant: args.pushTenant }, progress);
 
   // The artifacts are on disk; analysis can only add to them.
   let analysis: AnalysisJson | null = null;
@@ -81,14 +85,18 @@ export async function profileOnce(ctx: CommandContext, cluster: Cluster, progres
   if (!json) ctx.stdout.write(`\nLook again: kubectl squirrly artifacts ${result.deployment} -n ${result.namespace}\n`);
   // last, so a run ends by naming the page to open
   const report = await writeRunReport(ctx, files.map((f) => f.path), progress, { title: `${result.mode} profile of ${result.deployment} in ${result.namespace}`, open: args.open });
-  const code = saved.length < result.targets.length ? ExitCode.failure : analysis?.failed || exports.failed || report.failed ? ExitCode.analysisFailed : ExitCode.ok;
-  return { code, files: files.map((f) => f.path), json: toJson(result, analysis, exports, report.path) };
+  const code = saved.length < result.targets.length
+    ? ExitCode.failure
+    : pushed.failed
+      ? ExitCode.pushFailed
+      : analysis?.failed || exports.failed || report.failed ? ExitCode.analysisFailed : ExitCode.ok;
+  return { code, files: files.map((f) => f.path), json: toJson(result, analysis, exports, report.path, pushed) };
 }
 
 const NO_EXPORTS: ExportReport = { files: [], failed: false };
 
 /** The `-o json` document; its schema is documented in the README (profile → JSON output). */
-export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null): object {
+export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exports: ExportReport, report: string | null = null, push: PushReport = NO_PUSH): object {
   return {
     deployment: result.deployment,
     namespace: result.namespace,
@@ -110,6 +118,7 @@ export function toJson(result: ProfileResult, analysis: AnalysisJson | null, exp
     })),
     jobMetrics: result.jobMetricsPath ?? null,
     exports: exportsJson(exports),
+    push: pushJson(push),
     report,
     analysis,
   };

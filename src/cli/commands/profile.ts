@@ -3,6 +3,7 @@ import { flagOption, listOption, type StringOption } from '../options.ts';
 import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { defineCommand } from '../command.ts';
+import { pushOption, pushTenantOption } from '../push-options.ts';
 import { analysisOptions, deploymentArgument, exportOption, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
@@ -36,6 +37,8 @@ export const profileOptions = {
   analysis: flagOption({ default: true, negatable: true, describe: 'skip the analysis of the saved flame graphs' }),
   open: flagOption({ default: false, describe: 'open the run\'s report in the browser' }),
   export: exportOption,
+  push: pushOption,
+  pushTenant: pushTenantOption,
   ...analysisOptions,
 };
 
@@ -43,7 +46,10 @@ export const profileCommand = defineCommand({
   name: 'profile',
   summary: 'profile a FlinkDeployment: trigger, wait, download, summarise, analyse',
   options: profileOptions,
-  examples: [['profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s']],
+  examples: [
+    ['profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'],
+    ['profile sample-job --push http://pyroscope:4040', 'profile, then send the flame graphs to Pyroscope'],
+  ],
   async run(ctx, args) {
     const { profileOnce } = await import('./profile-run.ts');
     const cluster = await ctx.connect();

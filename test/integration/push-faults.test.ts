@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { startScenario, type Scenario } from '../sim/scenario.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { freePort } from '../e2e/support/ports.ts';
-import { startFaultServer } from '../support/push-fault-server.ts';
+import { startFaultServer, startForwardProxy } from '../support/push-fault-server.ts';
 
 const TOKEN = 'push-token-4f1e9c2b7a';
 const PASSWORD = 'push-password-93ab17e2';
@@ -97,6 +97,29 @@ describe('--push against a failing store', () => {
       assert.match(r.stderr, /hint: push the saved run again later with: kubectl squirrly artifacts sample-job -n squirrly --latest --push URL/);
       assert.equal(flameGraphs(out).length, 2);
     } finally {
+      await clean();
+    }
+  });
+
+  it('goes through HTTP_PROXY as the API server connection would, and not for a NO_PROXY host', async () => {
+    const store = await startFaultServer([]);
+    const storePort = Number(new URL(store.url).port);
+    const proxy = await startForwardProxy({ host: '127.0.0.1', port: storePort });
+    try {
+      // a name only the proxy knows: reaching the store at all proves the push went through it
+      const r = await profile(`http://pyroscope.squirrly.test:${storePort}`, { HTTP_PROXY: proxy.url });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(proxy.asked.length, 2);
+      for (const url of proxy.asked) assert.ok(url.startsWith(`http://pyroscope.squirrly.test:${storePort}/ingest?`), url);
+      assert.equal(store.requests.length, 2);
+      await clean();
+      const direct = await profile(`http://pyroscope.squirrly.test:${storePort}`, { HTTP_PROXY: proxy.url, NO_PROXY: '.squirrly.test' });
+      assert.equal(direct.code, 4, direct.stderr);
+      assert.equal(proxy.asked.length, 2, 'NO_PROXY kept the push off the proxy');
+      assert.match(errorLines(direct)[0] ?? '', /could not reach Pyroscope at http:\/\/pyroscope\.squirrly\.test:\d+: (ENOTFOUND|EAI_AGAIN)/);
+    } finally {
+      await proxy.stop();
+      await store.stop();
       await clean();
     }
   });

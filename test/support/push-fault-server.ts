@@ -1,7 +1,7 @@
 // A stand-in for a profile store that answers from a script, for what a real Pyroscope will not do
 // on request: fail a few times then recover, rate-limit, refuse with a hostile body. It records
 // every request (path, query, headers, body size) so a test sees exactly what the plugin sent.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FaultReply {
@@ -42,6 +42,34 @@ export async function startFaultServer(script: FaultReply[], fallback: FaultRepl
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/**
+ * A plain HTTP forward proxy (requests in absolute form, as clients send http:// URLs to one),
+ * recording each URL it was asked for and sending it on to `target` whatever host it names.
+ */
+export async function startForwardProxy(target: { host: string; port: number }): Promise<{ url: string; asked: string[]; stop(): Promise<void> }> {
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const upstream = request({ host: target.host, port: target.port, method: req.method, path: url.pathname + url.search, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    asked,
     stop: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { SquirrlyError } from '../errors.ts';
 import type { CredentialSummary } from './credentials.ts';
+import type { InClusterInfo } from './in-cluster.ts';
 
 export const FLINK_GROUP = 'flink.apache.org';
 export const FLINK_VERSION = 'v1beta1';
@@ -103,6 +104,8 @@ export interface ClusterContext {
   proxy?: { url: string; source: string };
   /** where the credentials come from (never the secret), when the kubeconfig says */
   credentials?: CredentialSummary;
+  /** set when no kubeconfig was found and the pod's ServiceAccount is in use */
+  inCluster?: InClusterInfo;
 }
 
 export interface Cluster extends ClusterObjects {

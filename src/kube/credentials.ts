@@ -68,15 +68,19 @@ class StaticToken implements CredentialSource {
 class TokenFile implements CredentialSource {
   readonly kind = 'tokenFile';
   readonly #file: string;
-  constructor(file: string) {
+  readonly #inCluster: boolean;
+  constructor(file: string, inCluster: boolean) {
     this.#file = file;
+    this.#inCluster = inCluster;
   }
   async current(): Promise<Credential> {
     let text: string;
     try {
       text = await readSmallRegularFile(this.#file, MAX_TOKEN_FILE_BYTES);
     } catch (err) {
-      throw new SquirrlyError(`cannot read the kubeconfig user's tokenFile: ${err instanceof Error ? err.message : String(err)}`, {
+      const why = err instanceof Error ? err.message : String(err);
+      if (this.#inCluster) throw new SquirrlyError(`cannot read the ServiceAccount token: ${why}`, { hint: 'the pod must keep its ServiceAccount token mounted (automountServiceAccountToken: true)' });
+      throw new SquirrlyError(`cannot read the kubeconfig user's tokenFile: ${why}`, {
         hint: 'fix users[].user.tokenFile in the kubeconfig (a relative path is relative to the kubeconfig file)',
       });
     }
@@ -101,6 +105,8 @@ export function chooseCredentials(options: {
   cluster: ExecClusterInfo;
   terminal: HelperTerminal;
   env: NodeJS.ProcessEnv;
+  /** the user is the in-cluster ServiceAccount, for the words of a token file error */
+  inCluster?: boolean;
 }): CredentialChoice {
   const { user } = options;
   const impersonation = impersonationOf(user);
@@ -113,7 +119,7 @@ export function chooseCredentials(options: {
   const hasCert = Boolean(user.clientCertificate || user.clientCertificateData);
   const hasBasic = Boolean(user.username || user.password);
   if (user.token) return { source: new StaticToken(user.token), summary: { source: 'token', ...extra } };
-  if (user.tokenFile) return { source: new TokenFile(user.tokenFile), summary: { source: 'tokenFile', detail: user.tokenFile, ...extra } };
+  if (user.tokenFile) return { source: new TokenFile(user.tokenFile, options.inCluster === true), summary: { source: 'tokenFile', detail: user.tokenFile, ...extra } };
   if (hasCert) return { source: new NoCredential(), summary: { source: 'client-certificate', ...(user.clientCertificate ? { detail: user.clientCertificate } : {}), ...extra } };
   if (hasBasic) return { source: new NoCredential(), summary: { source: 'basic-auth', ...extra } };
   if (user.exec) {

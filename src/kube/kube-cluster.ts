@@ -54,7 +54,7 @@ export class KubeCluster implements Cluster {
     this.#config = config;
     this.timeoutMs = timeoutMs;
     this.#signal = signal;
-    this.context = { name: config.contextName, server: config.server, files: config.files, credentials: config.credentialSummary, ...(proxy ? { proxy } : {}) };
+    this.context = { name: config.contextName, server: config.server, files: config.files, credentials: config.credentialSummary, ...(proxy ? { proxy } : {}), ...(config.inCluster ? { inCluster: config.inCluster } : {}) };
   }
 
   get namespace(): string {

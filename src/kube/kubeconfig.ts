@@ -2,7 +2,8 @@
 // first file winning per key (and for current-context); missing and empty files are ignored while
 // an unreadable or undecodable one is an error naming it (client-go's loader); --kubeconfig names
 // one explicit file; only the context in use must be complete. kubectl's flags then override the
-// merged result (kubectl-overrides.ts), and the user's credentials get their source.
+// merged result (kubectl-overrides.ts), and the user's credentials get their source. With no file
+// found inside a pod, the in-cluster configuration stands in as one more context (in-cluster.ts).
 import os from 'node:os';
 import path from 'node:path';
 import { SquirrlyError, UsageError } from '../errors.ts';
@@ -10,6 +11,7 @@ import type { Cluster, User } from './client-node.ts';
 import { chooseCredentials, type CredentialSource, type CredentialSummary } from './credentials.ts';
 import type { ExecClusterInfo, HelperTerminal } from './exec-credential.ts';
 import { impersonationHeaders } from './impersonation.ts';
+import { IN_CLUSTER_CONTEXT, inClusterEntries, inClusterServer, type InClusterInfo } from './in-cluster.ts';
 import { kubeconfigEntries, type AuthInfoEntry, type ClusterEntry, type ContextEntry, type KubeconfigFile } from './kubeconfig-entries.ts';
 import { overrideAuthInfo, overrideCluster, overrideContext, type KubectlOverrides } from './kubectl-overrides.ts';
 import { LocalFileError, readSmallRegularFile } from './local-file.ts';
@@ -40,6 +42,8 @@ export interface LoadedKubeconfig {
   credentials: CredentialSource;
   /** where the credentials come from, for doctor; never the secret */
   credentialSummary: CredentialSummary;
+  /** set when no kubeconfig was found and the pod's ServiceAccount is used */
+  inCluster?: InClusterInfo;
 }
 
 /** Which files kubectl would read, in precedence order. Pure, so it is tested without I/O. */
@@ -105,9 +109,19 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
     if (!currentContext && one.currentContext) currentContext = one.currentContext;
   }
 
-  if (files.length === 0 && !overrides.server) {
+  // client-go's deferred loading: no kubeconfig file at all, inside a pod -> the in-cluster configuration
+  let inCluster: InClusterInfo | undefined;
+  const inClusterUrl = files.length === 0 ? inClusterServer(opts.env) : undefined;
+  if (inClusterUrl !== undefined) {
+    const entries = await inClusterEntries(inClusterUrl, overrides, opts.env);
+    clusters.set(IN_CLUSTER_CONTEXT, entries.cluster);
+    users.set(IN_CLUSTER_CONTEXT, entries.user);
+    contexts.set(IN_CLUSTER_CONTEXT, entries.context);
+    currentContext = IN_CLUSTER_CONTEXT;
+    inCluster = entries.info;
+  } else if (files.length === 0 && !overrides.server) {
     throw new SquirrlyError(`no kubeconfig found (looked in ${paths.join(', ')})`, {
-      hint: 'set KUBECONFIG or pass --kubeconfig FILE',
+      hint: 'set KUBECONFIG or pass --kubeconfig FILE (inside a pod, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT select the ServiceAccount)',
     });
   }
 
@@ -180,6 +194,7 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
     cluster: user.exec?.provideClusterInfo ? await execClusterInfo(cluster, cluster.server) : { server: cluster.server },
     terminal: opts.terminal ?? { stdinIsTerminal: false, stderr: 'inherit' },
     env: opts.env,
+    inCluster: inCluster !== undefined && userName === IN_CLUSTER_CONTEXT,
   });
   // kubectl's order, with the old Job's NAMESPACE variable just below the flag.
   const namespace = overrides.namespace || opts.env.NAMESPACE || context.namespace || 'default';
@@ -192,7 +207,22 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
     credentials: choice.source,
     impersonation: impersonationHeaders(choice.summary.impersonation),
   });
-  return { kc, contextName: contextName || '(flags)', namespace, server, files, credentials: choice.source, credentialSummary: choice.summary };
+  return {
+    kc,
+    contextName: contextName || '(flags)',
+    namespace,
+    server,
+    files,
+    credentials: choice.source,
+    credentialSummary: choice.summary,
+    // a --token replaces the ServiceAccount's: then the token's claims say nothing about who connects
+    ...(inCluster ? { inCluster: choice.summary.source === 'tokenFile' ? inCluster : withoutServiceAccount(inCluster) } : {}),
+  };
+}
+
+function withoutServiceAccount(info: InClusterInfo): InClusterInfo {
+  const { serviceAccount: _ignored, ...rest } = info;
+  return rest;
 }
 
 /** client-go's validation of the exec section, for the user in use only. */

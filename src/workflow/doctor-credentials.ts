@@ -2,6 +2,7 @@
 // certificate, exec helper, auth-provider, none) and whom requests impersonate. It names files and
 // commands, never a token, password or key.
 import type { CredentialSummary } from '../kube/credentials.ts';
+import type { InClusterInfo } from '../kube/in-cluster.ts';
 import type { CheckStatus } from './events.ts';
 
 const SOURCES: Record<CredentialSummary['source'], string> = {
@@ -31,4 +32,11 @@ export function credentialCheck(summary: CredentialSummary): { status: CheckStat
     return { status: 'warn', detail: `none: requests are anonymous${summary.detail ? ` (${summary.detail})` : ''}${as}`, fix: 'give the kubeconfig user a token, certificate or exec plugin, or pass --token' };
   }
   return { status: 'pass', detail: `${source}${as}` };
+}
+
+/** The kubeconfig line inside a pod: whose ServiceAccount (as its token claims) and which namespace. */
+export function inClusterDetail(info: InClusterInfo, namespace: string): string {
+  const account = info.serviceAccount ? `ServiceAccount ${info.serviceAccount.namespace}/${info.serviceAccount.name}` : 'the ServiceAccount token';
+  const from = info.namespace === namespace && info.namespaceSource ? ` (from ${info.namespaceSource})` : '';
+  return `no kubeconfig: in-cluster configuration with ${account}, namespace ${namespace}${from}`;
 }

@@ -5,7 +5,7 @@ import { SquirrlyError } from '../errors.ts';
 import { configBoolean } from '../flink/configuration.ts';
 import { parseFlinkVersion, supportsProfiler } from '../flink/version.ts';
 import type { Cluster, FlinkDeploymentObject } from '../kube/cluster.ts';
-import { credentialCheck } from './doctor-credentials.ts';
+import { credentialCheck, inClusterDetail } from './doctor-credentials.ts';
 import { deploymentFacts, enableProfilingPatch, type DeploymentFacts } from './deployment-checks.ts';
 import { PERMISSIONS, bindCommand, permissionText, roleYaml, type Permission } from './doctor-rbac.ts';
 import { findFlinkPods } from './flink-pods.ts';
@@ -92,7 +92,8 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
   const { namespace } = cluster;
   const { name: contextName, server, files, proxy } = cluster.context;
   Object.assign(report, { context: contextName, namespace });
-  add('kubeconfig', 'kubeconfig', 'pass', `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
+  const inCluster = cluster.context.inCluster;
+  add('kubeconfig', 'kubeconfig', 'pass', inCluster ? inClusterDetail(inCluster, namespace) : `context ${contextName}, namespace ${namespace} (${files.join(', ')})`);
   const credentials = cluster.context.credentials;
   if (credentials) {
     const { status, detail, fix } = credentialCheck(credentials);

@@ -14,6 +14,7 @@ export const realKubeSuites = [
   'test/integration/profile.test.ts',
   'test/integration/artifacts.test.ts',
   'test/integration/doctor.test.ts',
+  'test/integration/in-cluster.test.ts',
   'test/e2e/plugin-real-flink.test.ts',
 ];
 

@@ -39,6 +39,8 @@ export interface RealScenario {
   readonly kind: 'real';
   readonly kubeconfigPath: string;
   readonly server: string;
+  /** the CA that signed the API server's certificate, PEM */
+  readonly caPem: string;
   readonly token: string;
   readonly namespace: string;
   readonly controlPlane: ControlPlane;
@@ -280,6 +282,7 @@ export async function startRealScenario(spec: ScenarioSpec = {}): Promise<RealSc
       kind: 'real',
       kubeconfigPath,
       server: plane.server,
+      caPem: plane.caPem,
       token: plane.users[defaultUser].token,
       namespace: contextNamespace,
       controlPlane: plane,

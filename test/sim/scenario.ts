@@ -38,6 +38,8 @@ export interface Scenario {
   readonly kubeconfigPath: string;
   /** API server URL */
   readonly server: string;
+  /** the CA that signed the API server's certificate, PEM */
+  readonly caPem: string;
   /** bearer token of the default user */
   readonly token: string;
   /** namespace of the kubeconfig's context */
@@ -156,6 +158,7 @@ export async function startScenario(spec: ScenarioSpec = {}): Promise<Scenario> 
     return {
       kubeconfigPath,
       server: sim.url,
+      caPem: sim.caPem,
       token,
       namespace: contextNamespace,
       kube: sim,

@@ -36,6 +36,8 @@ export interface CliOptions {
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   /** run through `kubectl squirrly …` instead of the plugin file directly */
   viaKubectl?: boolean;
+  /** a command that runs the plugin's argv after its own (e.g. `unshare … sh -c …`), see in-pod.ts */
+  wrapper?: string[];
 }
 
 /** A PATH folder holding `kubectl-squirrly`, as `npm link` or krew would provide it. */
@@ -61,7 +63,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     ...options.env,
   };
   const direct = pluginCommand();
-  const [command, argv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [direct.command, [...direct.args, ...args]];
+  const [plain, plainArgv] = options.viaKubectl ? ['kubectl', ['squirrly', ...args]] : [direct.command, [...direct.args, ...args]];
+  const [command, argv] = options.wrapper && options.wrapper.length > 0 ? [options.wrapper[0]!, [...options.wrapper.slice(1), plain, ...plainArgv]] : [plain, plainArgv];
   return spawnCollect(command, argv as string[], env, options.cwd ?? repoRoot, options.timeoutMs ?? 120_000, options.onSpawn).finally(() => {
     plugin?.cleanup();
     rmSync(cacheDir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export const onRealCluster = clusterKind === 'realkube';
 export interface TestScenario {
   readonly kubeconfigPath: string;
   readonly server: string;
+  /** the CA that signed the API server's certificate, PEM */
+  readonly caPem: string;
   readonly token: string;
   readonly namespace: string;
   pods(namespace?: string): SimPod[];

@@ -30,6 +30,14 @@ export interface WorkflowEventMap {
   request: RequestInfo;
   /** the chosen provider failed; the builtin analysis follows on the text stream in its place */
   'analysis-failed': { message: string; hint?: string; partial: boolean };
+  /** profile --every: a run of the series starts (1-based, of `slots` in all) */
+  'series-run': { run: number; slot: number; slots: number };
+  /** profile --every: waiting for the next slot, due `at` (ISO time), `seconds` from now */
+  'series-wait': { slot: number; slots: number; at: string; seconds: number };
+  /** profile --every: a slot that did not run, and why */
+  'series-skip': { slot: number; slots: number; due: string; reason: string };
+  /** profile --every: a run that failed; the series goes on */
+  'series-failed': { run: number; slot: number; message: string; hint?: string };
   /** doctor: one check's result */
   check: { id: string; title: string; status: CheckStatus; detail: string };
 }

@@ -5,7 +5,6 @@ import type { ProfilingMode } from '../flamegraph/types.ts';
 import { artifactDir } from '../artifacts/layout.ts';
 import { checkOutputDir, describeFree } from '../artifacts/output-dir.ts';
 import { describeBytes } from '../byte-cap.ts';
-import { SquirrlyError } from '../errors.ts';
 import { listProfiling } from '../flink/profiler-api.ts';
 import type { FlinkRestClient } from '../flink/rest-client.ts';
 import { mapTaskManagersToPods } from '../flink/taskmanager-pods.ts';
@@ -20,7 +19,7 @@ import { openFlinkSession } from './flink-session.ts';
 import { deploymentRecord } from './deployment-record.ts';
 import { beginJobMetrics } from './job-metrics-step.ts';
 import { downloadAll, triggerAll, waitForRuns, type DownloadResult, type RunEnd, type TriggerResult } from './profile-runs.ts';
-import { runningElsewhere } from './run-messages.ts';
+import { ProfilerBusyError, runningElsewhere } from './run-messages.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import type { RestTlsFlags } from '../flink/rest-tls.ts';
 import type { RestVia } from './rest-transport.ts';
@@ -186,9 +185,7 @@ async function refuseBusyTargets(client: FlinkRestClient, targets: PlannedTarget
     if (result.status === 'rejected') throw result.reason;
     const newest = result.value[0];
     if (newest?.status === 'RUNNING') {
-      throw new SquirrlyError(runningElsewhere(targets[i]!.label, newest), {
-        hint: `wait for it to finish, then fetch it with: kubectl squirrly artifacts ${facts.name} -n ${facts.namespace} --latest`,
-      });
+      throw new ProfilerBusyError(runningElsewhere(targets[i]!.label, newest), `wait for it to finish, then fetch it with: kubectl squirrly artifacts ${facts.name} -n ${facts.namespace} --latest`);
     }
   }
 }

@@ -1,4 +1,5 @@
 // Wording for profiling runs that cannot start or are already running, with the fix.
+import { SquirrlyError } from '../errors.ts';
 import type { ProfilingMode } from '../flamegraph/types.ts';
 import type { ProfilingInfo } from '../flink/types.ts';
 
@@ -21,4 +22,12 @@ export function runningElsewhere(label: string, entry: ProfilingInfo): string {
   const when = start ? ` since ${start.toISOString().slice(11, 19)} UTC` : '';
   const until = end ? `, until about ${end.toISOString().slice(11, 19)} UTC` : '';
   return `${label} is already being profiled (${entry.mode ?? '?'} run${when}${until}); Flink allows one run per process`;
+}
+
+/** A target already has a run going (ours from before, or someone else's): nothing was triggered. */
+export class ProfilerBusyError extends SquirrlyError {
+  constructor(message: string, hint: string) {
+    super(message, { hint });
+    this.name = 'ProfilerBusyError';
+  }
 }

@@ -95,5 +95,6 @@ export interface FlinkFault {
     | { type: 'truncate'; bytes: number } // send headers + first N bytes of the body, then destroy
     | { type: 'trickle'; bytes: number; everyMs: number } // the real answer, `bytes` at a time every `everyMs`
     | { type: 'endless' } // 200, chunked, a body that never ends (until the client goes)
-    | { type: 'outputFile'; name: string }; // report this outputFile for runs that finish (hostile names)
+    | { type: 'outputFile'; name: string } // report this outputFile for runs that finish (hostile names)
+    | { type: 'flameGraph'; html: string }; // write this page as the flame graph of runs started by it (runs that differ)
 }

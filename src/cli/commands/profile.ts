@@ -4,6 +4,7 @@ import { resolveDuration, resolveMode } from '../settings.ts';
 import { PROFILING_MODES, type ProfilingMode } from '../../flamegraph/types.ts';
 import { defineCommand } from '../command.ts';
 import { pushOption, pushTenantOption } from '../push-options.ts';
+import { parseSeriesCount, parseSeriesDuration, seriesPlan } from './series-options.ts';
 import { analysisOptions, deploymentArgument, exportOption, flinkTlsOptions, maxArtifactSizeOption, outputDirOption, searchDirsOption, viaOption } from './shared-options.ts';
 
 const type: StringOption<ProfilingMode> = {
@@ -40,7 +41,14 @@ export const profileOptions = {
   push: pushOption,
   pushTenant: pushTenantOption,
   ...analysisOptions,
+  every: seriesDuration('DURATION', 'repeat the run every DURATION (10m, 1h), from the first start; needs --count or --for'),
+  count: { kind: 'string', value: 'N', describe: 'with --every: this many slots', parse: (raw, _env, flag) => parseSeriesCount(raw, flag) } satisfies StringOption<number | undefined>,
+  for: seriesDuration('DURATION', 'with --every: the slots that start within DURATION of the first'),
 };
+
+function seriesDuration(value: string, describe: string): StringOption<number | undefined> {
+  return { kind: 'string', value, describe, parse: (raw, _env, flag) => parseSeriesDuration(raw, flag) };
+}
 
 export const profileCommand = defineCommand({
   name: 'profile',
@@ -49,11 +57,15 @@ export const profileCommand = defineCommand({
   examples: [
     ['profile sample-job --type ALLOC --duration 30', 'allocation profile of every TaskManager for 30 s'],
     ['profile sample-job --push http://pyroscope:4040', 'profile, then send the flame graphs to Pyroscope'],
+    ['profile sample-job --duration 30 --every 10m --for 2h', 'a 30 s profile every 10 minutes for two hours, each run compared with the first and the previous'],
   ],
   async run(ctx, args) {
+    // every flag combination is checked before the first call to the cluster
+    const plan = seriesPlan(args);
     const { profileOnce } = await import('./profile-run.ts');
     const cluster = await ctx.connect();
     const progress = await ctx.progress();
+    if (plan) return (await import('./profile-series.ts')).profileSeriesCommand(ctx, cluster, progress, args, plan);
     const outcome = await profileOnce(ctx, cluster, progress, args);
     if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(outcome.json, null, 2) + '\n');
     if (outcome.failure) throw outcome.failure;

@@ -63,6 +63,7 @@ export function analysisText(stdout: { write(text: string): unknown }, chalk: Ch
     },
     step: () => {}, warning: () => {}, plan: () => {}, target: () => {}, countdown: () => {}, retry: () => {}, saved: () => {},
     parsed: () => {}, findings: () => {}, request: () => {}, 'analysis-failed': () => {}, check: () => {},
+    'series-run': () => {}, 'series-wait': () => {}, 'series-skip': () => {}, 'series-failed': () => {},
   };
   return {
     emit: (event) => handleEvent(handlers, escapedEvent(event)),

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { handleEvent, type EventHandlers } from '../../workflow/events.ts';
 import { existingNote } from './format.ts';
+import { seriesLines } from './series.ts';
 import type { ProgressOptions, ProgressRenderer } from './progress.ts';
 
 /** A countdown line every 10 s is enough for a log. */
@@ -32,6 +33,7 @@ export function lineFormatters(chalk: ChalkInstance, verbose: boolean): EventHan
     'analysis-failed': (e) => withHint(`${chalk.red('error:')} ${e.message}`, e.hint),
     // doctor prints its checks as the result
     check: () => undefined,
+    ...seriesLines(chalk),
   };
 }
 

@@ -3,6 +3,7 @@
 import ora from 'ora';
 import { handleEvent, type EventHandlers, type TargetState } from '../../workflow/events.ts';
 import type { ProgressOptions, ProgressRenderer } from './progress.ts';
+import { seriesLines } from './series.ts';
 
 const SYMBOL: Record<TargetState, string> = {
   pending: '·', triggered: '›', running: '●', finished: '✓', downloading: '↓', saved: '✔', failed: '✗',
@@ -13,6 +14,7 @@ const MAX_NAMED_TARGETS = 6;
 
 export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): ProgressRenderer {
   const spinner = ora({ stream, discardStdin: false });
+  const series = seriesLines(chalk);
   const states = new Map<string, TargetState>();
   let header = '';
   let countdown = '';
@@ -60,6 +62,16 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
     },
     'analysis-failed': (e) => above(withHint(`${chalk.red('error:')} ${e.message}`, e.hint)),
     check: () => {},
+    // a new run of a series: its targets and its answer start afresh
+    'series-run': (e) => {
+      answering = false;
+      states.clear();
+      countdown = '';
+      above(series['series-run'](e));
+    },
+    'series-wait': (e) => above(series['series-wait'](e)),
+    'series-skip': (e) => above(series['series-skip'](e)),
+    'series-failed': (e) => above(series['series-failed'](e)),
   };
   const refresh = (): void => {
     const targets = [...states].map(([label, state]) => paint(state, `${SYMBOL[state]} ${label}`));

@@ -181,7 +181,8 @@ export async function startFlinkSim(options: FlinkSimOptions): Promise<FlinkSim>
 
   function startRun(profiler: ProfilingService, request: ProfilingRequest, method: string, path: string): SimResponse {
     const hostileName = faults.takeOutputFile(method, path);
-    return jsonResponse(200, profiler.start(request.mode, request.duration, hostileName));
+    const page = faults.takeFlameGraph(method, path);
+    return jsonResponse(200, profiler.start(request.mode, request.duration, hostileName, page));
   }
 
   async function profilerRoute(method: string, segments: string[], body: string, path: string): Promise<SimResponse | undefined> {

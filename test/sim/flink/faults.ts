@@ -2,7 +2,10 @@
 // responses, and hostile output file names, each for a limited number of matching requests.
 import type { FlinkFault } from '../types.ts';
 
-export type TransportFault = Exclude<FlinkFault['kind'], { type: 'outputFile' }>;
+/** The faults that shape what a started run writes rather than how a request is answered. */
+type RunFault = { type: 'outputFile' } | { type: 'flameGraph' };
+
+export type TransportFault = Exclude<FlinkFault['kind'], RunFault>;
 
 export class FaultRegistry {
   private readonly faults: Array<{ fault: FlinkFault; remaining: number }> = [];
@@ -20,7 +23,7 @@ export class FaultRegistry {
     const taken: TransportFault[] = [];
     for (const entry of this.faults) {
       const kind = entry.fault.kind;
-      if (kind.type === 'outputFile' || !this.applies(entry, method, path)) continue;
+      if (kind.type === 'outputFile' || kind.type === 'flameGraph' || !this.applies(entry, method, path)) continue;
       entry.remaining--;
       taken.push(kind);
     }
@@ -34,6 +37,17 @@ export class FaultRegistry {
       if (kind.type !== 'outputFile' || !this.applies(entry, method, path)) continue;
       entry.remaining--;
       return kind.name;
+    }
+    return undefined;
+  }
+
+  /** The page a run started by this request writes instead of the synthetic one, if one is set. */
+  takeFlameGraph(method: string, path: string): string | undefined {
+    for (const entry of this.faults) {
+      const kind = entry.fault.kind;
+      if (kind.type !== 'flameGraph' || !this.applies(entry, method, path)) continue;
+      entry.remaining--;
+      return kind.html;
     }
     return undefined;
   }

@@ -70,7 +70,7 @@ export class ProfilingService {
   }
 
   /** Starts a run; throws ProfilerBusyError while one is active. A run that cannot start ends FAILED at once. */
-  start(mode: ProfilingMode | null, duration: number, hostileOutputFile?: string): ProfilingInfo {
+  start(mode: ProfilingMode | null, duration: number, hostileOutputFile?: string, page?: string): ProfilingInfo {
     if (this.timer !== undefined || this.stopping !== undefined) {
       throw new ProfilerBusyError(`${this.resourceId} is still under profiling.`);
     }
@@ -87,7 +87,7 @@ export class ProfilingService {
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.stopping = this.finish(run, mode, hostileOutputFile).finally(() => {
+      this.stopping = this.finish(run, mode, hostileOutputFile, page).finally(() => {
         this.stopping = undefined;
       });
     }, clock.realDelayMs(duration));
@@ -121,12 +121,12 @@ export class ProfilingService {
     run.info.message = message;
   }
 
-  private async finish(run: Run, mode: ProfilingMode, hostileOutputFile: string | undefined): Promise<void> {
+  private async finish(run: Run, mode: ProfilingMode, hostileOutputFile: string | undefined, page: string | undefined): Promise<void> {
     const { clock, dir, role, historySize } = this.options;
     const fileName = `${this.resourceId}_${mode}_${fileTimestamp(clock.now())}.html`;
     const diskFile = hostileOutputFile === undefined ? fileName : safeFileName(hostileOutputFile, fileName);
     const noSamples = this.options.emptyModes?.includes(mode) === true;
-    const html = profileFlameGraph({ role, mode, seed: this.resourceId, durationSeconds: run.info.duration, noSamples });
+    const html = page ?? profileFlameGraph({ role, mode, seed: this.resourceId, durationSeconds: run.info.duration, noSamples });
     try {
       await writeFile(join(dir, diskFile), html);
     } catch (error) {

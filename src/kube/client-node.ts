@@ -17,8 +17,9 @@ export {
   VersionApi,
 } from '@kubernetes/client-node';
 export type { Cluster, Context, RequestContext, User, V1CronJob, V1Job, V1Pod, V1Status } from '@kubernetes/client-node';
-// client-node's own HTTP client, for a dispatcher of our own; re-exported here so it stays in client-node's chunk
-export { Agent } from 'undici';
+// client-node's own HTTP client, for a dispatcher of our own and the Pyroscope push; re-exported here so it
+// stays in client-node's chunk, out of the startup bundle
+export { Agent, fetch as undiciFetch, ProxyAgent, Socks5ProxyAgent } from 'undici';
 export type { Dispatcher } from 'undici';
 export { ResponseContext } from '@kubernetes/client-node';
 // the default HTTP library, so a call can use it with its own signal and a capped body

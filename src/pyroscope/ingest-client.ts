@@ -2,7 +2,7 @@
 // the series name carries the labels, `from`/`until` the window, and `from` becomes the profile's
 // timestamp, so the same labels and window sent again are counted once by the store. Network
 // errors, 5xx and 429 are retried with backoff within a bounded time; answers are read bounded.
-import { Agent, fetch, ProxyAgent, Socks5ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { readCapped } from '../byte-cap.ts';
 import { describeCause, ExitCode, InterruptedError, SquirrlyError } from '../errors.ts';
 import { sleep } from '../sleep.ts';
@@ -52,12 +52,17 @@ const NAME_SYNTAX = /[{},=]/g;
 export class PyroscopeIngestClient implements ProfilePusher {
   readonly where: string;
   readonly #options: IngestClientOptions;
-  readonly #dispatcher: Dispatcher;
+  #http: Promise<Http> | undefined;
 
   constructor(options: IngestClientOptions) {
     this.#options = options;
     this.where = describeServer(options.url);
-    this.#dispatcher = dispatcherFor(options.proxy);
+  }
+
+  /** undici comes with client-node's lazily loaded module, so commands that never push start without it */
+  #client(): Promise<Http> {
+    this.#http ??= import('../kube/client-node.ts').then((undici) => ({ fetch: undici.undiciFetch, dispatcher: dispatcherFor(undici, this.#options.proxy) }));
+    return this.#http;
   }
 
   async push(profile: ProfileToPush, signal?: AbortSignal): Promise<void> {
@@ -79,7 +84,7 @@ export class PyroscopeIngestClient implements ProfilePusher {
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    if (this.#http) await (await this.#http).dispatcher.close();
   }
 
   /** undefined when the store took the profile; otherwise why not and whether to try again. */
@@ -87,12 +92,13 @@ export class PyroscopeIngestClient implements ProfilePusher {
     const timeoutMs = Math.max(1, Math.min(this.#options.attemptTimeoutMs ?? 20_000, deadline - Date.now()));
     const timeout = AbortSignal.timeout(timeoutMs);
     let response;
+    const http = await this.#client();
     try {
-      response = await fetch(url, {
+      response = await http.fetch(url, {
         method: 'POST',
         headers: this.#headers(),
         body,
-        dispatcher: this.#dispatcher,
+        dispatcher: http.dispatcher,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         redirect: 'error',
       });
@@ -153,10 +159,12 @@ function nameValue(value: string): string {
   return value.replace(NAME_SYNTAX, '_').trim();
 }
 
-function dispatcherFor(proxy: URL | undefined): Dispatcher {
-  if (proxy === undefined) return new Agent();
-  if (proxy.protocol === 'socks5:' || proxy.protocol === 'socks5h:') return new Socks5ProxyAgent(proxy.href);
-  return new ProxyAgent(proxy.href);
+interface Http { fetch: typeof import('undici').fetch; dispatcher: Dispatcher }
+
+function dispatcherFor(undici: typeof import('../kube/client-node.ts'), proxy: URL | undefined): Dispatcher {
+  if (proxy === undefined) return new undici.Agent();
+  if (proxy.protocol === 'socks5:' || proxy.protocol === 'socks5h:') return new undici.Socks5ProxyAgent(proxy.href);
+  return new undici.ProxyAgent(proxy.href);
 }
 
 /** The server for messages: scheme, host and path, never credentials or a query. */

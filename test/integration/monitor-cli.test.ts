@@ -29,7 +29,7 @@ describe('monitor install prints, and checks its flags first', () => {
   const monitor = (args: string[]) => runCli(['monitor', ...args], { env: { KUBECONFIG: kubeconfig } });
 
   it('YAML documents that read back as the -o json List, in the context\'s namespace', async () => {
-    const args = ['install', 'sample-job', '--schedule', '0 * * * *', '--image', IMAGE, '--push', 'https://pyroscope.example:4040', '--type', 'alloc', '--taskmanager', 'tm-1', '--taskmanager', 'tm-2'];
+    const args = ['install', 'sample-job', '--schedule', '0 * * * *', '--image', IMAGE, '--push', 'https://pyroscope.example:4040', '--push-tenant', 'team-a', '--type', 'alloc', '--taskmanager', 'tm-1', '--taskmanager', 'tm-2'];
     const yaml = await monitor(args);
     assert.equal(yaml.code, 0, yaml.stderr);
     const json = await monitor([...args, '-o', 'json']);
@@ -41,7 +41,7 @@ describe('monitor install prints, and checks its flags first', () => {
     const cronJob = list.items.find((o: { kind: string }) => o.kind === 'CronJob');
     assert.equal(cronJob.metadata.namespace, 'payments');
     assert.deepEqual(cronJob.spec.jobTemplate.spec.template.spec.containers[0].args, [
-      'profile', 'sample-job', '-n', 'payments', '--output-dir', '/var/lib/squirrly/artifacts', '--type', 'ALLOC', '--taskmanager', 'tm-1', '--taskmanager', 'tm-2', '--push', 'https://pyroscope.example:4040',
+      'profile', 'sample-job', '-n', 'payments', '--output-dir', '/var/lib/squirrly/artifacts', '--type', 'ALLOC', '--taskmanager', 'tm-1', '--taskmanager', 'tm-2', '--push-tenant', 'team-a', '--push', 'https://pyroscope.example:4040',
     ]);
     assert.doesNotMatch(yaml.stderr, /without --push/);
   });
@@ -62,6 +62,7 @@ describe('monitor install prints, and checks its flags first', () => {
       [['install', 'sample-job', '--schedule', '@hourly', '--image', 'Registry Example/x'], /not an image reference/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--push', 'https://user:secret@pyroscope.example'], /credentials in the URL/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--provider', 'openai'], /needs the API key from a Secret/],
+      [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--push-tenant', 'a'], /--push-tenant needs --push/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--type', 'NOPE'], /--type "NOPE"/],
       [['install', 'Sample_Job', '--schedule', '@hourly', '--image', IMAGE], /not a valid FlinkDeployment name/],
       [['install', 'x'.repeat(64), '--schedule', '@hourly', '--image', IMAGE], /at most 63/],

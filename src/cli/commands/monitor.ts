@@ -46,6 +46,7 @@ const installOnly = {
   image: textOption({ value: 'IMAGE', describe: 'install: the plugin\'s image (npm run build:image), best pinned by tag or digest' }),
   secret: textOption({ value: 'NAME', describe: 'install: a Secret in the namespace whose keys become the container\'s environment (OPENAI_API_KEY, push credentials); never put them in flags' }),
   push: textOption({ value: 'URL', describe: 'install: push every run to this Pyroscope URL; without it the flame graphs vanish with the pod and only the job log keeps the summary' }),
+  pushTenant: textOption({ value: 'TENANT', describe: 'install: profile --push-tenant (X-Scope-OrgID of a multi-tenant Pyroscope)' }),
   apply: flagOption({ default: false, describe: 'install: apply the objects with server-side apply instead of printing them' }),
   type: textOption({ value: 'MODE', short: 't', describe: `install: profile --type (${PROFILING_MODES.join(', ')})` }),
   duration: textOption({ value: 'SECONDS', short: 'd', describe: 'install: profile --duration (default 60)' }),
@@ -95,7 +96,7 @@ export const monitorCommand = defineCommand({
 type MonitorArgs = { [K in keyof typeof installOnly]: ReturnType<(typeof installOnly)[K]['parse']> };
 
 function refuseInstallFlags(action: Action, args: MonitorArgs): void {
-  const given = (['schedule', 'image', 'secret', 'push', 'type', 'duration', 'model', 'baseUrl', 'provider'] as const).find((k) => args[k] !== undefined);
+  const given = (['schedule', 'image', 'secret', 'push', 'pushTenant', 'type', 'duration', 'model', 'baseUrl', 'provider'] as const).find((k) => args[k] !== undefined);
   const flag = given ?? (args.apply ? 'apply' : args.jobmanager ? 'jobmanager' : args.taskmanager.length > 0 ? 'taskmanager' : undefined);
   if (flag !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to monitor install, not monitor ${action}`, `see: kubectl squirrly monitor --help`);
 }
@@ -111,6 +112,8 @@ function settingsFrom(args: MonitorArgs, target: { deployment: string; sessionJo
   if (args.secret !== undefined && !isKubernetesName(args.secret)) throw new UsageError(`--secret ${quoted(args.secret)} is not a Secret name`, 'the name shown by: kubectl get secrets');
   if (args.provider === 'openai' && args.secret === undefined) throw new UsageError('--provider openai needs the API key from a Secret', 'kubectl create secret generic squirrly-keys --from-literal=OPENAI_API_KEY=...; then --secret squirrly-keys');
   if (args.push !== undefined) checkPushUrl(args.push);
+  if (args.pushTenant !== undefined && args.push === undefined) throw new UsageError('--push-tenant needs --push', 'e.g. --push https://pyroscope.example:4040 --push-tenant team-a');
+  if (args.pushTenant !== undefined && !/^[\x21-\x7e]{1,150}$/.test(args.pushTenant)) throw new UsageError(`--push-tenant ${quoted(args.pushTenant)} is not a tenant id`, 'printable characters without spaces, e.g. --push-tenant team-a');
   if (args.type !== undefined && !(PROFILING_MODES as readonly string[]).includes(args.type.toUpperCase())) throw new UsageError(`--type ${quoted(args.type)} is not one of ${PROFILING_MODES.join(', ')}`);
   const durationSeconds = resolveDuration(args.duration, {});
   const flags = [
@@ -124,6 +127,7 @@ function settingsFrom(args: MonitorArgs, target: { deployment: string; sessionJo
     ...(args.model !== undefined ? ['--model', args.model] : []),
     ...(args.baseUrl !== undefined ? ['--base-url', args.baseUrl] : []),
     ...(args.redact ? ['--redact'] : []),
+    ...(args.pushTenant !== undefined ? ['--push-tenant', args.pushTenant] : []),
   ];
   return {
     deploymentRef: target.ref,

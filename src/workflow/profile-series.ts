@@ -76,7 +76,15 @@ export function slotCount(plan: SeriesPlan): number {
   return plan.count ?? Math.ceil((plan.forMs ?? 0) / plan.everyMs);
 }
 
-export async function profileSeries<R extends SeriesRunResult>(plan: SeriesPlan, hooks: SeriesHooks<R>, emit: Emit, options: { signal?: AbortSignal; now?: () => number } = {}): Promise<SeriesOutcome> {
+export interface SeriesOptions {
+  signal?: AbortSignal;
+  /** the hint of the error an interrupt between runs ends the series with */
+  stoppedHint?: string;
+  /** the clock the schedule reads; Date.now by default */
+  now?: () => number;
+}
+
+export async function profileSeries<R extends SeriesRunResult>(plan: SeriesPlan, hooks: SeriesHooks<R>, emit: Emit, options: SeriesOptions = {}): Promise<SeriesOutcome> {
   const { signal } = options;
   const now = options.now ?? Date.now;
   const trends = new SeriesTrendTracker();
@@ -84,7 +92,7 @@ export async function profileSeries<R extends SeriesRunResult>(plan: SeriesPlan,
   const startedAt = now();
   const outcome: SeriesOutcome = { runs: 0, skipped: 0, failed: 0 };
   const stopped = (): InterruptedError =>
-    new InterruptedError(`interrupted between runs; ${outcome.runs} run(s) of the series done, their files are kept`);
+    new InterruptedError(`interrupted between runs; ${outcome.runs} run(s) of the series done, their files are kept`, options.stoppedHint);
 
   for (let index = 0; inSeries(plan, index); index++) {
     if (signal?.aborted) throw stopped();

@@ -1,6 +1,6 @@
 // The trend of a series of runs: each run compared with the first and with the one before it by
-// the diff analysis (the same comparison `diff` makes), kept short: how the sample rate moved,
-// the category shares that moved most, and the findings that appeared or went away.
+// the diff analysis (the same comparison `diff` makes), kept short: how the samples per target
+// moved, the category shares that moved most, and the findings that appeared or went away.
 import { diffProfiles, type DiffSide, type DiffUnit, type FindingRef, type ShareChange } from '../analysis/diff.ts';
 import type { Category } from '../flamegraph/types.ts';
 import { readSide } from './diff.ts';
@@ -20,7 +20,7 @@ export interface TrendRun {
 export interface TrendComparison {
   against: TrendRun;
   unit: DiffUnit;
-  /** the change of samples per target (per second when both runs' lengths are known), in percent; null without samples before */
+  /** the change of samples per target, in percent; null without samples before */
   rateChangePercent: number | null;
   /** the shares that moved most, largest move first */
   categories: Array<ShareChange<Category>>;
@@ -46,7 +46,9 @@ export class SeriesTrendTracker {
 
   /** Reads the run's flame graphs and compares; undefined for the first run read. */
   async add(run: TrendRun, files: string[], signal?: AbortSignal): Promise<SeriesTrend | undefined> {
-    const { side } = await readSide({ label: `run ${run.run}`, files }, signal, () => {});
+    // every run of a series profiles for the same --duration: compared per target, not per second
+    // of the job metrics' window, whose length varies with how long Flink's metric store took
+    const { seconds: _window, ...side } = (await readSide({ label: `run ${run.run}`, files }, signal, () => {})).side;
     const current: ReadRun = { ...run, side };
     const { first, previous } = this;
     this.previous = current;

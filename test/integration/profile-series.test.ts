@@ -67,7 +67,7 @@ function reports(dir: string): string[] {
 
 interface SeriesLine {
   series: { run: number; slot: number; slots: number; everySeconds: number; due: string };
-  trend: null | { first: { against: { run: number }; categories: Array<{ key: string; basePercent: number; newPercent: number }>; appeared: Array<{ id: string }>; gone: Array<{ id: string }> }; previous?: { against: { run: number } } };
+  trend: null | { first: { against: { run: number }; rateChangePercent: number | null; categories: Array<{ key: string; basePercent: number; newPercent: number }>; appeared: Array<{ id: string }>; gone: Array<{ id: string }> }; previous?: { against: { run: number } } };
   error: null | { message: string };
   targets: Array<{ status: string; file: string }>;
   jobMetrics: string | null;
@@ -113,6 +113,9 @@ describe('profile --every', () => {
     assert.equal(docs[0]!.trend, null);
     assert.equal(docs[1]!.trend!.first.against.run, 1);
     assert.equal(docs[1]!.trend!.previous, undefined, 'run 2: the previous run is the first');
+    // the simulator writes the same profile each time: per target nothing moved, however long each
+    // run's job-metrics window took
+    assert.deepEqual([docs[1]!.trend!.first.rateChangePercent, docs[1]!.trend!.first.categories], [0, []]);
     assert.equal(docs[2]!.trend!.first.against.run, 1);
     assert.equal(docs[2]!.trend!.previous!.against.run, 2);
     assert.match(r.stderr, /series: run 3, slot 3 of 3/);
@@ -180,9 +183,46 @@ describe('profile --every', () => {
     assert.match(r.stderr, /series: run 2 \(slot 2\) failed: no flame graph was saved/);
     const docs = lines(r.stdout);
     assert.deepEqual(docs.map((d) => [d.series.run, d.targets[0]!.status]), [[1, 'saved'], [2, 'failed'], [3, 'saved']]);
+    assert.match(docs[1]!.error!.message, /^no flame graph was saved/);
+    assert.deepEqual([docs[0]!.error, docs[2]!.error], [null, null]);
     assert.equal(flameGraphs(env.dir).length, 2);
     // run 3 is compared with run 1, the last run that saved flame graphs
     assert.equal(docs[2]!.trend!.first.against.run, 1);
+  });
+
+  it('a run that cannot start (the job stopped) is its own line and JSON line with the error, and the next run works', async (t) => {
+    const env = await withScenario(t);
+    const flink = env.scenario.flink('sample-job')!;
+    let stopped = false;
+    let restarted = false;
+    const r = await env.profile([...EVERY, '--count', '3', '--no-analysis', '-o', 'json'], (seen) => {
+      if (!stopped && /series: next run \(slot 2/.test(seen)) {
+        stopped = true;
+        flink.setJobState('FAILED');
+      }
+      if (!restarted && /series: next run \(slot 3/.test(seen)) {
+        restarted = true;
+        flink.setJobState('RUNNING');
+      }
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /series: run 2 \(slot 2\) failed: Flink reports no RUNNING job on sample-job \(sample-job: FAILED\)/);
+    const docs = lines(r.stdout);
+    assert.deepEqual(docs.map((d) => d.series.slot), [1, 2, 3]);
+    const failed = docs[1]! as SeriesLine & { deployment: string; namespace: string };
+    assert.match(failed.error!.message, /no RUNNING job/);
+    assert.deepEqual([failed.deployment, failed.namespace, failed.trend], ['sample-job', 'squirrly', null]);
+    assert.equal(docs[2]!.targets[0]!.status, 'saved');
+    assert.equal(flameGraphs(env.dir).length, 2);
+  });
+
+  it('--for runs the slots that start within it', async (t) => {
+    const env = await withScenario(t);
+    // slots at 0 s and 6 s start within 7 s; the next would be at 12 s
+    const r = await env.profile([...EVERY, '--for', '7s', '--no-analysis', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout).map((d) => [d.series.run, d.series.slot, d.series.slots]), [[1, 1, 2], [2, 2, 2]]);
+    assert.equal(flameGraphs(env.dir).length, 2);
   });
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
@@ -197,6 +237,7 @@ describe('profile --every', () => {
       assert.ok(sent);
       assert.equal(r.code, code, r.stderr);
       assert.match(r.stderr, /^error: interrupted between runs; 1 run\(s\) of the series done, their files are kept/m);
+      assert.match(r.stderr, /^hint: look at the runs with: kubectl squirrly artifacts sample-job -n squirrly$/m);
       assert.equal(flameGraphs(env.dir).length, 1);
       assert.doesNotMatch(r.stderr, /series: run 2/);
     });

@@ -3,7 +3,7 @@
 // (NDJSON): the single run's document with the series position and the trend added.
 import { ExitCode, failureOf, SquirrlyError, type Failure } from '../../errors.ts';
 import type { Cluster } from '../../kube/cluster.ts';
-import type { SeriesPlan, SeriesPosition, SeriesRunEnd } from '../../workflow/profile-series.ts';
+import type { SeriesPlan, SeriesPosition, SeriesRunEnd, SeriesRunResult } from '../../workflow/profile-series.ts';
 import type { CommandContext } from '../context.ts';
 import type { ProgressRenderer } from '../render/progress.ts';
 import { trendText } from '../render/series.ts';
@@ -34,7 +34,7 @@ export async function profileSeriesCommand(ctx: CommandContext, cluster: Cluster
       },
     },
     progress.emit,
-    { signal: ctx.signal },
+    { signal: ctx.signal, stoppedHint: `look at the runs with: kubectl squirrly artifacts ${args.deployment?.split('/').pop() ?? ''} -n ${cluster.namespace}` },
   );
   if (!json) ctx.stdout.write(`\nSeries: ${result.runs} run(s), ${result.failed} failed, ${result.skipped} slot(s) skipped\n`);
   if (result.runs === 0) throw new SquirrlyError('no run of the series started: every slot was skipped', { hint: 'see the skipped lines above for why; wait for the other profiling to end and run again' });
@@ -43,8 +43,8 @@ export async function profileSeriesCommand(ctx: CommandContext, cluster: Cluster
 }
 
 /** One NDJSON line: the run's own document, where it stands in the series, its trend, and the error when it threw. */
-function seriesJson(end: SeriesRunEnd<{ files: string[] }>, outcome: ProfileRunOutcome | undefined, plan: SeriesPlan, fallback: { deployment: string | null; namespace: string }): object {
-  const failure: Failure | undefined = end.failure;
+function seriesJson(end: SeriesRunEnd<SeriesRunResult>, outcome: ProfileRunOutcome | undefined, plan: SeriesPlan, fallback: { deployment: string | null; namespace: string }): object {
+  const failure: Failure | undefined = end.failure ?? end.result?.failure;
   return {
     ...(outcome?.json ?? { deployment: fallback.deployment, namespace: fallback.namespace }),
     series: seriesPosition(end.position, plan),

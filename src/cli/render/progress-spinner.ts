@@ -66,6 +66,7 @@ export function spinnerProgress({ chalk, stream, verbose }: ProgressOptions): Pr
     'series-run': (e) => {
       answering = false;
       states.clear();
+      header = '';
       countdown = '';
       above(series['series-run'](e));
     },

@@ -116,7 +116,7 @@ describe('series trend', () => {
     assert.deepEqual(second.first.appeared, []);
     const third = ends[2]!.trend!;
     // the same profile as the first: nothing moved; against the fixed one the finding is back
-    assert.deepEqual([third.first.categories, third.first.gone, third.first.appeared], [[], [], []]);
+    assert.deepEqual([third.first.rateChangePercent, third.first.categories, third.first.gone, third.first.appeared], [0, [], [], []]);
     assert.equal(third.previous!.against.run, 2);
     assert.deepEqual(third.previous!.appeared.map((f) => f.id), ['kryo']);
   });

@@ -1,6 +1,7 @@
 // The OCI image that `npm run build:image` wrote (dist/image), checked with Debian's own tools:
 // skopeo reads it, umoci unpacks it, crun runs it as the image's non-root user on a read-only root,
-// and `doctor` passes inside it against the real API server. Without the image or the tools it skips
+// and `doctor` passes inside it against the real API server, with a kubeconfig and in-cluster (a
+// ServiceAccount token, CA and namespace mounted where Kubernetes mounts them, no kubeconfig). Without the image or the tools it skips
 // saying why, except under CI (.ci/run builds the image and installs the tools first).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,12 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PERMISSIONS } from '../../src/workflow/doctor-rbac.ts';
 import { repoRoot } from '../support/cli.ts';
 import { realKubeSkipReason } from './control-plane.ts';
 import { bundleProcess, missingOciTools, runContainer, unpackImage } from './oci-container.ts';
 import { startRealScenario, type RealScenario } from './scenario.ts';
 
 const layout = path.join(repoRoot, 'dist', 'image');
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 function imageSkipReason(): string | undefined {
@@ -92,6 +95,32 @@ describe('the OCI image', { skip }, () => {
       });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /ready to profile/);
+    });
+
+    it('a mounted ServiceAccount token, CA and namespace, KUBERNETES_SERVICE_HOST/PORT and no kubeconfig: every check passes', async () => {
+      // exactly the permissions doctor checks, granted by a real Role to a real ServiceAccount token (TokenRequest)
+      const rules = PERMISSIONS.map((p) => ({ apiGroups: [p.group], resources: [p.subresource ? `${p.resource}/${p.subresource}` : p.resource], verbs: [p.verb] }));
+      const token = await scenario.addUser('squirrly-image', rules);
+      const secrets = path.join(dir, 'serviceaccount');
+      mkdirSync(secrets, { recursive: true });
+      writeFileSync(path.join(secrets, 'token'), token);
+      writeFileSync(path.join(secrets, 'ca.crt'), scenario.controlPlane.caPem);
+      writeFileSync(path.join(secrets, 'namespace'), NS);
+      const server = new URL(scenario.server);
+      const r = await runContainer(bundle, {
+        args: ['doctor', 'sample-job'],
+        env: { KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
+        mounts: { [SA_DIR]: secrets },
+        timeoutMs: 90_000,
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      for (const title of ['API server', 'RBAC get flinkdeployments', 'RBAC list pods', 'RBAC create pods/portforward', 'FlinkDeployment', 'Flink version', 'Flink REST', 'profiler routes']) {
+        const line = r.stdout.split('\n').find((l) => l.slice(2).startsWith(title)) ?? `(no line for ${title})`;
+        assert.match(line, /^✔ /, `${title}\n${r.stdout}`);
+      }
+      assert.match(r.stdout, /in-cluster configuration with ServiceAccount \S+\/squirrly-image, namespace squirrly/);
+      assert.match(r.stdout, /ready to profile/);
+      assert.match(r.stdout, new RegExp(`-n ${NS}\\b`), 'the namespace file is the default namespace');
     });
   });
 });

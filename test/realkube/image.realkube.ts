@@ -1,21 +1,28 @@
 // The OCI image that `npm run build:image` wrote (dist/image), checked with Debian's own tools:
 // skopeo reads it, umoci unpacks it, crun runs it as the image's non-root user on a read-only root,
 // and `doctor` passes inside it against the real API server, with a kubeconfig and in-cluster (a
-// ServiceAccount token, CA and namespace mounted where Kubernetes mounts them, no kubeconfig). Without the image or the tools it skips
+// ServiceAccount token, CA and namespace mounted where Kubernetes mounts them, no kubeconfig); the
+// monitor's CronJob container, run as its pod would run it, profiles. Without the image or the tools it skips
 // saying why, except under CI (.ci/run builds the image and installs the tools first).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PERMISSIONS } from '../../src/workflow/doctor-rbac.ts';
+import { assembleMonitor } from '../../src/workflow/monitor-plan.ts';
 import { repoRoot } from '../support/cli.ts';
 import { realKubeSkipReason } from './control-plane.ts';
 import { bundleProcess, missingOciTools, runContainer, unpackImage } from './oci-container.ts';
 import { startRealScenario, type RealScenario } from './scenario.ts';
 
 const layout = path.join(repoRoot, 'dist', 'image');
+interface PodSpec {
+  securityContext: { runAsUser: number; runAsGroup: number };
+  containers: { args: string[]; env: { name: string; value: string }[]; volumeMounts: { name: string; mountPath: string }[] }[];
+}
+
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -74,11 +81,11 @@ describe('the OCI image', { skip }, () => {
     assert.equal(r.stdout.trim(), `kubectl-squirrly ${version}`);
   });
 
-  describe('doctor in the container against the real API server', { skip: realKubeSkipReason() }, () => {
+  describe('in the container against the real API server', { skip: realKubeSkipReason() }, () => {
     const NS = 'squirrly';
     let scenario: RealScenario;
     before(async () => {
-      scenario = await startRealScenario({ deployments: [{ name: 'sample-job', namespace: NS, taskManagers: 1 }] });
+      scenario = await startRealScenario({ clockSpeed: 20, deployments: [{ name: 'sample-job', namespace: NS, taskManagers: 1 }] });
     });
     after(() => scenario?.stop());
 
@@ -121,6 +128,43 @@ describe('the OCI image', { skip }, () => {
       assert.match(r.stdout, /in-cluster configuration with ServiceAccount \S+\/squirrly-image, namespace squirrly/);
       assert.match(r.stdout, /ready to profile/);
       assert.match(r.stdout, new RegExp(`-n ${NS}\\b`), 'the namespace file is the default namespace');
+    });
+
+    it('the monitor\'s CronJob container as the pod runs it (its args, env, emptyDirs, Role and ServiceAccount token) profiles on the read-only root', async () => {
+      const plan = assembleMonitor({
+        deploymentRef: 'sample-job', deployment: 'sample-job', sessionJob: false, namespace: NS, schedule: '*/5 * * * *',
+        image: `kubectl-squirrly:${version}`, via: 'port-forward', durationSeconds: 1, profileFlags: ['-d', '1', '--no-analysis'],
+      });
+      const role = plan.objects.find((o) => o.kind === 'Role') as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+      const cronJob = plan.objects.find((o) => o.kind === 'CronJob') as unknown as { spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } } };
+      const pod = cronJob.spec.jobTemplate.spec.template.spec;
+      const container = pod.containers[0]!;
+      assert.equal(pod.securityContext.runAsUser, bundleProcess(bundle).uid, 'the pod runs as the image\'s user');
+      const token = await scenario.addUser('squirrly-image-monitor', role.rules);
+      const secrets = path.join(dir, 'monitor-serviceaccount');
+      mkdirSync(secrets, { recursive: true });
+      writeFileSync(path.join(secrets, 'token'), token);
+      writeFileSync(path.join(secrets, 'ca.crt'), scenario.controlPlane.caPem);
+      writeFileSync(path.join(secrets, 'namespace'), NS);
+      // each emptyDir a fresh folder the pod's user owns, as fsGroup makes it
+      const writable = Object.fromEntries(container.volumeMounts.map((m) => {
+        const host = path.join(dir, `volume-${m.name}`);
+        mkdirSync(host, { recursive: true });
+        chownSync(host, pod.securityContext.runAsUser, pod.securityContext.runAsGroup);
+        return [m.mountPath, host];
+      }));
+      const server = new URL(scenario.server);
+      const r = await runContainer(bundle, {
+        args: container.args,
+        env: { ...Object.fromEntries(container.env.map((e) => [e.name, e.value])), KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port },
+        mounts: { [SA_DIR]: secrets },
+        writable,
+        timeoutMs: 120_000,
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const output = container.volumeMounts.find((m) => container.args.some((a) => a.startsWith(`${m.mountPath}/`)))!;
+      const saved = readdirSync(writable[output.mountPath]!, { recursive: true }).map(String).filter((f) => f.endsWith('.html'));
+      assert.ok(saved.length > 0, `a flame graph was saved in the output emptyDir:\n${r.stdout}${r.stderr}`);
     });
   });
 });

@@ -37,6 +37,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** read-only bind mounts, destination -> host folder */
   mounts?: Record<string, string>;
+  /** writable bind mounts (what a pod's emptyDirs are), destination -> host folder */
+  writable?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -63,10 +65,11 @@ export function runContainer(bundleDir: string, opts: RunOptions): Promise<Conta
   c.process.env = [...c.process.env.filter((e: string) => !e.startsWith('TERM=')), ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`)];
   c.root.readonly = true;
   c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'network');
-  c.mounts = [
-    ...c.mounts.filter((m: { destination: string }) => !Object.keys(opts.mounts ?? {}).includes(m.destination)),
+  const binds = [
     ...Object.entries(opts.mounts ?? {}).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'ro'] })),
+    ...Object.entries(opts.writable ?? {}).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rw'] })),
   ];
+  c.mounts = [...c.mounts.filter((m: { destination: string }) => !binds.some((b) => b.destination === m.destination)), ...binds];
   writeFileSync(configFile, JSON.stringify(c, null, 1));
   const id = `squirrly-test-${process.pid}-${++counter}`;
   const { cmd, args } = crunCommand(bundleDir, id);

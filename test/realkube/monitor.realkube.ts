@@ -5,12 +5,12 @@
 // taking away any required rule breaks them.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { clusterName, kubeconfigYaml } from '../sim/operator-objects.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
+import { runCliInPod, serviceAccountFolder, type ServiceAccountFolder } from '../support/in-pod.ts';
 import { runKubectl } from '../support/kubectl.ts';
 import { waitUntil, type AdminApi } from './api.ts';
 import { realKubeSkipReason } from './control-plane.ts';
@@ -27,6 +27,7 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
   let scenario: RealScenario;
   let api: AdminApi;
   let dir: string;
+  const folders: ServiceAccountFolder[] = [];
   const monitor = (args: string[], kubeconfig = scenario.kubeconfigPath): Promise<CliResult> => runCli(['monitor', ...args, '-n', NS], { env: { KUBECONFIG: kubeconfig } });
 
   before(async () => {
@@ -36,6 +37,7 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
   });
   after(async () => {
     await scenario?.stop();
+    for (const folder of folders) folder.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -98,22 +100,27 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
     assert.equal(json.monitors[0].jobs[1].reason, 'DeadlineExceeded');
   });
 
-  it('the ServiceAccount\'s own token (TokenRequest) passes doctor and profiles with exactly the installed Role', async () => {
-    const kubeconfig = await serviceAccountKubeconfig();
-    const doctor = await runCli(['doctor', 'sample-job', '-n', NS], { env: { KUBECONFIG: kubeconfig } });
+  it('in the pod\'s place, with the ServiceAccount\'s own token (TokenRequest), doctor passes and profile saves a flame graph with exactly the installed Role', async () => {
+    const pod = await podServiceAccount();
+    // the CronJob's own arguments, with a local output folder instead of the pod's emptyDir
+    const cronJob = await api.get(`${batch}/cronjobs/${NAME}`);
+    const args: string[] = cronJob.spec.jobTemplate.spec.template.spec.containers[0].args;
+    assert.deepEqual(args.slice(0, 4), ['profile', 'sample-job', '-n', NS]);
+    const doctor = await runCliInPod(['doctor', 'sample-job'], { serviceAccount: pod, server: scenario.server });
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     for (const title of ['RBAC get flinkdeployments', 'RBAC list pods', 'RBAC get pods/portforward', 'RBAC create pods/portforward', 'RBAC get configmaps', 'RBAC create pods/exec']) {
       assert.match(doctor.stdout, new RegExp(`✔ ${title.replace('/', '\\/')}\\s+allowed`), `${title}:\n${doctor.stdout}`);
     }
-    const out = path.join(dir, 'as-sa');
-    const profile = await runCli(['profile', 'sample-job', '-n', NS, '-d', '1', '--no-analysis', '--output-dir', out], { env: { KUBECONFIG: kubeconfig } });
+    assert.match(doctor.stdout, new RegExp(`ServiceAccount ${NS}/${NAME}`), 'doctor runs in-cluster, as the ServiceAccount');
+    const out = path.join(dir, 'as-pod');
+    const profile = await runCliInPod(args.map((a) => (a === '/var/lib/squirrly/artifacts' ? out : a)), { serviceAccount: pod, server: scenario.server });
     assert.equal(profile.code, 0, profile.stdout + profile.stderr);
     const saved = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.html'));
     assert.ok(saved.length > 0, `a flame graph was saved:\n${profile.stdout}`);
   });
 
   it('taking any required rule out of the installed Role makes doctor and profile fail, naming it', async () => {
-    const kubeconfig = await serviceAccountKubeconfig();
+    const pod = await podServiceAccount();
     const installed = await api.get(`${rbac}/roles/${NAME}`);
     const required = [
       { group: 'flink.apache.org', resource: 'flinkdeployments', verb: 'get' },
@@ -132,11 +139,11 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
           ].filter((x) => x.verbs.length > 0);
         });
         await setRules(rules, cut);
-        const doctor = await runCli(['doctor', 'sample-job', '-n', NS], { env: { KUBECONFIG: kubeconfig } });
+        const doctor = await runCliInPod(['doctor', 'sample-job'], { serviceAccount: pod, server: scenario.server });
         assert.equal(doctor.code, 1, `without ${cut.verb} ${cut.resource} doctor must fail:\n${doctor.stdout}`);
         assert.match(doctor.stdout, new RegExp(`✗ RBAC ${cut.verb} ${cut.resource.replace('/', '\\/')}\\s+denied`));
         assert.equal((doctor.stdout.match(/✗ RBAC/g) ?? []).length, 1, `only the cut rule fails:\n${doctor.stdout}`);
-        const profile = await runCli(['profile', 'sample-job', '-n', NS, '-d', '1', '--no-analysis', '--output-dir', path.join(dir, 'cut')], { env: { KUBECONFIG: kubeconfig } });
+        const profile = await runCliInPod(['profile', 'sample-job', '-d', '1', '--no-analysis', '--output-dir', path.join(dir, 'cut')], { serviceAccount: pod, server: scenario.server });
         assert.equal(profile.code, 1, `without ${cut.verb} ${cut.resource} profile must fail:\n${profile.stderr}`);
         assert.match(profile.stderr, /permission denied|forbidden|403/i);
       }
@@ -159,12 +166,12 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
     assert.match(status.stdout, /^no monitor for sample-job in namespace/);
   });
 
-  /** A kubeconfig holding a fresh token of the monitor's ServiceAccount, as its pod would get one. */
-  async function serviceAccountKubeconfig(): Promise<string> {
+  /** The files the kubelet would mount for the monitor's pod: a fresh token of its ServiceAccount, the CA, the namespace. */
+  async function podServiceAccount(): Promise<ServiceAccountFolder> {
     const request = await api.create(`/api/v1/namespaces/${NS}/serviceaccounts/${NAME}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
-    const file = path.join(dir, `sa-${randomBytes(3).toString('hex')}.yaml`);
-    await writeFile(file, kubeconfigYaml(scenario.server, scenario.controlPlane.caPem, NAME, String(request.status.token), clusterName, NS), { mode: 0o600 });
-    return file;
+    const folder = serviceAccountFolder({ token: String(request.status.token), caPem: scenario.controlPlane.caPem, namespace: NS });
+    folders.push(folder);
+    return folder;
   }
 
   /** Replaces the installed Role's rules and waits until the authorizer agrees about `probe`. */

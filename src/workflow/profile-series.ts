@@ -136,7 +136,9 @@ export async function profileSeries<R extends SeriesRunResult>(plan: SeriesPlan,
       outcome.failed++;
       emit({ type: 'series-failed', run: position.run, slot, message: result.failure.message, ...(result.failure.hint ? { hint: result.failure.hint } : {}) });
     }
-    const trend = result.files.length === 0 ? undefined : await readTrend(trends, position, result.files, signal, emit);
+    const trend = result.files.length === 0 ? undefined : await readTrend(trends, position, result.files, signal, emit).catch((err: unknown) => {
+      throw err instanceof InterruptedError ? stopped() : err;
+    });
     await hooks.ended({ position, result, ...(trend ? { trend } : {}) });
   }
   return outcome;

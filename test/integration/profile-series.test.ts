@@ -11,10 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startScenario, type Scenario } from '../sim/scenario.ts';
-import { repoRoot, runCli, type CliResult } from '../support/cli.ts';
+import { pluginCommand, repoRoot, runCli, runCommand, type CliResult } from '../support/cli.ts';
 
-/** -d 1 needs --every 6s at least (1 s of profiling and the 5 s margin) */
-const EVERY = ['-d', '1', '--every', '6s'];
+/**
+ * -d 1 needs --every 6s at least (1 s of profiling and the 5 s margin); 10 s leaves a run room on a
+ * loaded machine, so no slot is skipped unless a test makes a run long
+ */
+const EVERY = ['-d', '1', '--every', '10s'];
 const FLAME_GRAPH = /\/profiler\/.+\.html$/;
 const KRYO = path.join(repoRoot, 'test', 'fixtures', 'diagnosis', 'kryo-record');
 const KRYO_FIXED = path.join(repoRoot, 'test', 'fixtures', 'diagnosis', 'kryo-record-fixed');
@@ -90,10 +93,10 @@ describe('profile --every', () => {
     assert.equal(r.code, 0, r.stderr);
     const docs = lines(r.stdout);
     assert.equal(docs.length, 3);
-    assert.deepEqual(docs.map((d) => [d.series.run, d.series.slot, d.series.slots, d.series.everySeconds]), [[1, 1, 3, 6], [2, 2, 3, 6], [3, 3, 3, 6]]);
+    assert.deepEqual(docs.map((d) => [d.series.run, d.series.slot, d.series.slots, d.series.everySeconds]), [[1, 1, 3, 10], [2, 2, 3, 10], [3, 3, 3, 10]]);
     // fixed rate from the first start
     const due = docs.map((d) => Date.parse(d.series.due));
-    assert.deepEqual([due[1]! - due[0]!, due[2]! - due[0]!], [6000, 12000]);
+    assert.deepEqual([due[1]! - due[0]!, due[2]! - due[0]!], [10_000, 20_000]);
     // each line is a whole single run's document: its flame graph, job metrics, analysis and report
     const files = new Set<string>();
     for (const d of docs) {
@@ -144,7 +147,7 @@ describe('profile --every', () => {
   it('a run longer than --every skips the slot it overlaps, with a line saying so, and the series goes on', async (t) => {
     const env = await withScenario(t);
     // the first download is held past the second slot
-    env.scenario.flink('sample-job')!.faults.add({ path: FLAME_GRAPH, times: 1, kind: { type: 'delay', ms: 7000 } });
+    env.scenario.flink('sample-job')!.faults.add({ path: FLAME_GRAPH, times: 1, kind: { type: 'delay', ms: 11_000 } });
     const r = await env.profile([...EVERY, '--count', '3', '--no-analysis', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /series: skipped slot 2 of 3 \(due \d\d:\d\d:\d\d UTC\): run 1 was still going/);
@@ -153,20 +156,20 @@ describe('profile --every', () => {
     assert.equal(flameGraphs(env.dir).length, 2);
   });
 
-  it('a slot while Flink says the TaskManager is busy is skipped with Flink\'s reason', async (t) => {
+  it('a slot while Flink says the TaskManager is busy is skipped with Flink\'s reason, and the series ends cleanly', async (t) => {
     const env = await withScenario(t);
     const sim = env.scenario.flink('sample-job')!;
     let started = false;
-    const r = await env.profile([...EVERY, '--count', '3', '--no-analysis'], (seen) => {
+    const r = await env.profile([...EVERY, '--count', '2', '--no-analysis'], (seen) => {
       if (started || !/series: next run \(slot 2/.test(seen)) return;
       started = true;
-      // someone else's run, long enough to cover slot 2 and short enough to be over by slot 3
-      void fetch(`${sim.url}/taskmanagers/sample-job-taskmanager-1-1/profiler`, { method: 'POST', body: JSON.stringify({ mode: 'WALL', duration: 100 }), headers: { 'content-type': 'application/json' } });
+      // someone else's run, 250 simulated seconds: longer than the wait for slot 2
+      void fetch(`${sim.url}/taskmanagers/sample-job-taskmanager-1-1/profiler`, { method: 'POST', body: JSON.stringify({ mode: 'WALL', duration: 250 }), headers: { 'content-type': 'application/json' } });
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /series: skipped slot 2 of 3 \(due [^)]*\): sample-job-taskmanager-1-1 is already being profiled \(WALL run/);
-    assert.match(r.stdout, /Series: 2 run\(s\), 0 failed, 1 slot\(s\) skipped/);
-    assert.equal(flameGraphs(env.dir).filter((f) => f.includes('_ITIMER_')).length, 2);
+    assert.match(r.stderr, /series: skipped slot 2 of 2 \(due [^)]*\): sample-job-taskmanager-1-1 is already being profiled \(WALL run/);
+    assert.match(r.stdout, /Series: 1 run\(s\), 0 failed, 1 slot\(s\) skipped/);
+    assert.equal(flameGraphs(env.dir).filter((f) => f.includes('_ITIMER_')).length, 1);
   });
 
   it('a failed run is one line, the series goes on, and the exit code says a run failed', async (t) => {
@@ -218,8 +221,8 @@ describe('profile --every', () => {
 
   it('--for runs the slots that start within it', async (t) => {
     const env = await withScenario(t);
-    // slots at 0 s and 6 s start within 7 s; the next would be at 12 s
-    const r = await env.profile([...EVERY, '--for', '7s', '--no-analysis', '-o', 'json']);
+    // slots at 0 s and 10 s start within 11 s; the next would be at 20 s
+    const r = await env.profile([...EVERY, '--for', '11s', '--no-analysis', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(lines(r.stdout).map((d) => [d.series.run, d.series.slot, d.series.slots]), [[1, 1, 2], [2, 2, 2]]);
     assert.equal(flameGraphs(env.dir).length, 2);
@@ -264,6 +267,23 @@ describe('profile --every', () => {
     assert.equal(flameGraphs(env.dir).length, 1, 'the first run is kept, the second left no partial file');
     assert.deepEqual(readdirSync(env.dir).filter((f) => f.startsWith('.')), []);
     assert.doesNotMatch(r.stderr, /series: run 3/);
+  });
+
+  it('on a terminal each run gets its spinner and its drawn analysis again', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) is not installed' }, async (t) => {
+    const env = await withScenario(t);
+    const { command, args } = pluginCommand();
+    const line = [command, ...args, 'profile', 'sample-job', '--output-dir', env.out, ...EVERY, '--count', '2', '--provider', 'builtin'].map((w) => `'${w}'`).join(' ');
+    const r = await runCommand('script', ['-q', '-f', '-e', '-c', `stty cols 100 rows 40; ${line}`, '/dev/null'], { TERM: 'xterm-256color', KUBECONFIG: env.scenario.kubeconfigPath });
+    assert.equal(r.code, 0, r.stdout);
+    const screen = r.stdout.replace(/\r/g, '');
+    const secondRun = screen.indexOf('series: run 2, slot 2 of 2');
+    assert.ok(secondRun > 0, screen);
+    const second = screen.slice(secondRun);
+    // the first run's answer stopped the spinner: the second run starts it again (ora's dots)
+    const words = second.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    assert.match(words, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] reading FlinkDeployment sample-job/);
+    assert.match(words, /Analysis \(builtin\)[\s\S]*Trend\n {2}vs run 1 \(first and previous\)/);
+    assert.equal(flameGraphs(env.dir).length, 2);
   });
 
   it('without --every, -o json is still one pretty document without series fields', async (t) => {

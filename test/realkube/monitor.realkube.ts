@@ -152,6 +152,19 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
     }
   });
 
+  it('--apply by someone who may not write Roles stops at the Role and says what installing needs', async () => {
+    await scenario.addUser('installer-without-rbac', [
+      { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get', 'create', 'patch'] },
+      { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['get', 'create', 'patch'] },
+    ]);
+    const kubeconfig = scenario.writeKubeconfig({ user: 'installer-without-rbac', namespace: NS });
+    const result = await monitor([...installArgs, '--apply'], kubeconfig);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.deepEqual(outcomes(result.stdout), [`serviceaccount/${NAME} unchanged`]);
+    assert.match(result.stderr, /cannot apply the monitor's Role in namespace .*: permission denied: you may not get roles/);
+    assert.match(result.stderr, /installing needs get and patch on serviceaccounts, roles, rolebindings and cronjobs/);
+  });
+
   it('uninstall deletes what install made, one line each, and says so when nothing is left', async () => {
     const removed = await monitor(['uninstall', 'sample-job']);
     assert.equal(removed.code, 0, removed.stderr);

@@ -28,7 +28,8 @@ const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** What doctor says about the in-cluster configuration; never the token. */
 export interface InClusterInfo {
-  tokenFile: string;
+  /** the ServiceAccount token file; absent when a flag replaced the token */
+  tokenFile?: string;
   /** the namespace the pod gives (POD_NAMESPACE, else the namespace file), if any */
   namespace?: string;
   /** POD_NAMESPACE or the namespace file's path */

@@ -216,12 +216,12 @@ export async function loadKubeconfig(opts: KubeconfigOptions): Promise<LoadedKub
     credentials: choice.source,
     credentialSummary: choice.summary,
     // a --token replaces the ServiceAccount's: then the token's claims say nothing about who connects
-    ...(inCluster ? { inCluster: choice.summary.source === 'tokenFile' ? inCluster : withoutServiceAccount(inCluster) } : {}),
+    ...(inCluster ? { inCluster: choice.summary.source === 'tokenFile' ? inCluster : withoutToken(inCluster) } : {}),
   };
 }
 
-function withoutServiceAccount(info: InClusterInfo): InClusterInfo {
-  const { serviceAccount: _ignored, ...rest } = info;
+function withoutToken(info: InClusterInfo): InClusterInfo {
+  const { serviceAccount: _account, tokenFile: _file, ...rest } = info;
   return rest;
 }
 

@@ -36,7 +36,9 @@ export function credentialCheck(summary: CredentialSummary): { status: CheckStat
 
 /** The kubeconfig line inside a pod: whose ServiceAccount (as its token claims) and which namespace. */
 export function inClusterDetail(info: InClusterInfo, namespace: string): string {
-  const account = info.serviceAccount ? `ServiceAccount ${info.serviceAccount.namespace}/${info.serviceAccount.name}` : 'the ServiceAccount token';
+  const account = info.serviceAccount
+    ? ` with ServiceAccount ${info.serviceAccount.namespace}/${info.serviceAccount.name}`
+    : info.tokenFile ? ' with the ServiceAccount token' : ' (the token given by a flag)';
   const from = info.namespace === namespace && info.namespaceSource ? ` (from ${info.namespaceSource})` : '';
-  return `no kubeconfig: in-cluster configuration with ${account}, namespace ${namespace}${from}`;
+  return `no kubeconfig: in-cluster configuration${account}, namespace ${namespace}${from}`;
 }

@@ -88,6 +88,18 @@ describe('in a pod with a ServiceAccount', { skip: clusterSkipReason() }, () => 
     }
   });
 
+  it('--token replaces the ServiceAccount token, which then need not be there', async () => {
+    const noToken = serviceAccountFolder({ caPem: scenario.caPem, namespace: NS });
+    try {
+      const r = await runCliInPod(['doctor', 'sample-job', '--token', token], { serviceAccount: noToken, server: scenario.server });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(line(r.stdout, 'kubeconfig'), new RegExp(`no kubeconfig: in-cluster configuration \\(the token given by a flag\\), namespace ${NS} `));
+      assert.match(line(r.stdout, 'credentials'), /bearer token from the kubeconfig or --token/);
+    } finally {
+      noToken.cleanup();
+    }
+  });
+
   it('a missing CA is one line naming it; --certificate-authority replaces it', async () => {
     const noCa = serviceAccountFolder({ token, namespace: NS });
     const caFile = path.join(out, 'api-ca.crt');

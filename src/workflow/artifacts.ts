@@ -23,7 +23,7 @@ import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import { openFlinkSession, type FlinkSession } from './flink-session.ts';
 import { chooseJobManager } from './rest-leader.ts';
 import type { RestTlsFlags } from '../flink/rest-tls.ts';
-import type { RestVia } from './rest-transport.ts';
+import { openingMessage, type RestVia } from './rest-transport.ts';
 
 export interface ArtifactsOptions {
   deployment: string;
@@ -138,7 +138,7 @@ async function openRest(cluster: Cluster, facts: DeploymentFacts, enabled: boole
   if (!jobManager) {
     return { status: { available: false, problem: `no running and ready JobManager pod for ${name}, so the REST history is unavailable${DISK_ONLY}`, hint: `check the pods: kubectl get pods -n ${namespace} -l app=${name}` } };
   }
-  emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${jobManager}:${facts.restPort}` });
+  emit({ type: 'step', message: openingMessage(via, facts, jobManager) });
   try {
     return { session: await openFlinkSession(cluster, { facts, via, jobManagerPod: jobManager, ...(tls ? { tls } : {}) }), status: { available: true } };
   } catch (err) {

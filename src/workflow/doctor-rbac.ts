@@ -18,7 +18,7 @@ export const PERMISSIONS: readonly Permission[] = [
   { verb: 'get', group: FLINK_GROUP, resource: 'flinksessionjobs', required: false, usedFor: 'resolve flinksessionjob/NAME to its session cluster' },
   { verb: 'list', group: '', resource: 'pods', required: true, usedFor: 'find the JobManager and TaskManager pods' },
   { verb: 'get', group: '', resource: 'configmaps', required: false, usedFor: 'find the REST leader among several JobManagers (Kubernetes HA)' },
-  { verb: 'get', group: '', resource: 'services', required: false, usedFor: 'reach the REST API through the <name>-rest service with --via proxy' },
+  { verb: 'get', group: '', resource: 'services', required: false, usedFor: 'reach the REST API through the <name>-rest service with --via proxy or direct' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },
   { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', required: true, usedFor: 'reach the Flink REST API' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'exec', required: false, usedFor: 'download fallback and the disk scan of `artifacts`' },

@@ -137,17 +137,22 @@ async function clusterChecks(options: DoctorOptions, report: DoctorReport, add: 
   if (profilingOk) add('profiling', 'profiling enabled', 'pass', 'rest.profiling.enabled is "true"');
   else add('profiling', 'profiling enabled', 'fail', `rest.profiling.enabled is not "true" on ${facts.name}`, `enable it (the operator restarts the JobManager): ${enableProfilingPatch(facts.name, namespace)}`);
 
-  const missing = ['list pods', ...(via === 'proxy' ? ['get services/proxy'] : ['get pods/portforward', 'create pods/portforward'])].filter((p) => deniedText.has(p));
+  const missing = ['list pods', ...(via === 'proxy' ? ['get services/proxy'] : via === 'direct' ? [] : ['get pods/portforward', 'create pods/portforward'])].filter((p) => deniedText.has(p));
   if (missing.length > 0) return skipFrom(add, 'rest', `needs ${missing.join(' and ')}`);
   if (!operatorOk) return skipFrom(add, 'rest', 'needs a ready JobManager');
   await restChecks(cluster, facts, versionOk && profilingOk, add, via, options.tls);
 }
 
-/** With --via proxy, services/proxy (GET and POST) replaces pods/portforward as the required way in. */
+/**
+ * With --via proxy, services/proxy (GET and POST) replaces pods/portforward as the required way in;
+ * with --via direct the pod's own network is the way in, so no permission replaces it.
+ */
 export function permissionsFor(via: RestVia): readonly Permission[] {
-  if (via !== 'proxy') return PERMISSIONS;
+  if (via === 'port-forward') return PERMISSIONS;
+  const optionalForward = PERMISSIONS.map((p) => (p.subresource === 'portforward' ? { ...p, required: false, usedFor: 'reach the Flink REST API with --via port-forward' } : p));
+  if (via === 'direct') return optionalForward;
   return [
-    ...PERMISSIONS.map((p) => (p.subresource === 'portforward' ? { ...p, required: false, usedFor: 'reach the Flink REST API with --via port-forward' } : p)),
+    ...optionalForward,
     { verb: 'get', group: '', resource: 'services', subresource: 'proxy', required: true, usedFor: 'read the Flink REST API through the service proxy (--via proxy)' },
     { verb: 'create', group: '', resource: 'services', subresource: 'proxy', required: true, usedFor: 'trigger profiling through the service proxy (--via proxy)' },
   ];

@@ -89,11 +89,11 @@ export async function openFlinkSession(cluster: Cluster, request: FlinkSessionRe
 
 /**
  * After plain HTTP failed: does the REST port speak TLS? Through a port-forward a TLS handshake
- * tells; through the services proxy, the same request with `https:` does.
+ * (or directly) tells; through the services proxy, the same request with `https:` does.
  */
 async function answersTls(cluster: Cluster, request: FlinkSessionRequest, transport: RestTransport, err: unknown): Promise<boolean> {
   const probeMs = cluster.timeoutMs > 0 ? Math.min(cluster.timeoutMs, 5000) : 5000;
-  if (transport.via === 'port-forward') return err instanceof TransportError && speaksTls(transport.baseUrl, probeMs);
+  if (transport.via !== 'proxy') return err instanceof TransportError && speaksTls(transport.baseUrl, probeMs);
   if (!(err instanceof TransportError || (err instanceof FlinkRestError && err.status >= 500))) return false;
   let probe: RestTransport | undefined;
   try {

@@ -22,7 +22,7 @@ import { downloadAll, triggerAll, waitForRuns, type DownloadResult, type RunEnd,
 import { ProfilerBusyError, runningElsewhere } from './run-messages.ts';
 import { parseDeploymentRef, resolveDeployment } from './resolve-deployment.ts';
 import type { RestTlsFlags } from '../flink/rest-tls.ts';
-import type { RestVia } from './rest-transport.ts';
+import { openingMessage, type RestVia } from './rest-transport.ts';
 import { planTargets, type PlannedTarget } from './targets.ts';
 
 /**
@@ -93,10 +93,10 @@ export async function profileDeployment(cluster: Cluster, options: ProfileOption
   const pods = await findFlinkPods(cluster, name);
   const via = options.via ?? 'port-forward';
   if (pods.jobManagerNote) emit({ type: 'step', message: pods.jobManagerNote });
-  if (pods.jobManagerNote && via === 'proxy') {
-    emit({ type: 'warning', message: `the service ${name}-rest routes to any of the JobManagers, so through --via proxy a standby may answer (and be profiled with --jobmanager); --via port-forward talks to the leader` });
+  if (pods.jobManagerNote && via !== 'port-forward') {
+    emit({ type: 'warning', message: `the service ${name}-rest routes to any of the JobManagers, so through --via ${via} a standby may answer (and be profiled with --jobmanager); --via port-forward talks to the leader` });
   }
-  emit({ type: 'step', message: via === 'proxy' ? `reaching ${name}-rest through the API server's service proxy` : `opening a port-forward to ${pods.jobManager.name}:${facts.restPort}` });
+  emit({ type: 'step', message: openingMessage(via, facts, pods.jobManager.name) });
   const session = await openFlinkSession(cluster, { facts, via, jobManagerPod: pods.jobManager.name, ...(options.tls ? { tls: options.tls } : {}), ...(signal ? { signal } : {}) });
   try {
     if (session.profilerProblem) throw session.profilerProblem;

@@ -4,7 +4,8 @@
 // untouched), with KUBERNETES_SERVICE_HOST/PORT set, HOME an empty folder and no KUBECONFIG. The
 // plugin then finds no kubeconfig and takes the in-cluster configuration with no test-only switch.
 // An /etc/hosts of the test's own can be bound too, so cluster names (`<svc>.<ns>.svc`) resolve
-// through the real resolver. Runs the sources or SQUIRRLY_PLUGIN_BIN, like every CLI suite.
+// through the real resolver; an /etc/resolv.conf naming only loopback comes with it, so no name is
+// ever asked of a DNS server off this machine. Runs the sources or SQUIRRLY_PLUGIN_BIN, like every CLI suite.
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,15 +52,16 @@ export interface InPodOptions extends Omit<CliOptions, 'wrapper' | 'viaKubectl'>
   serviceAccount: ServiceAccountFolder;
   /** the API server the pod's environment names (KUBERNETES_SERVICE_HOST/PORT come from it) */
   server: string;
-  /** names the pod's /etc/hosts resolves besides localhost, e.g. { 'job-rest.ns.svc': '127.0.0.1' } */
+  /** names the pod's /etc/hosts resolves besides localhost, e.g. { 'job-rest.ns.svc': '127.0.0.1' }; no other name resolves */
   hosts?: Record<string, string>;
 }
 
-// $1 the ServiceAccount folder, $2 an /etc/hosts to bind or ''; no caller text is ever part of the script.
+// $1 the ServiceAccount folder, $2 a folder with `hosts` and `resolv.conf` to bind over /etc's, or '';
+// no caller text is ever part of the script.
 const podScript =
-  'sa=$1; hosts=$2; shift 2; ' +
+  'sa=$1; dns=$2; shift 2; ' +
   `mount -t tmpfs squirrly-run /var/run && mkdir -p ${POD_SERVICE_ACCOUNT_DIR} && mount --bind "$sa" ${POD_SERVICE_ACCOUNT_DIR} && ` +
-  '{ [ -z "$hosts" ] || mount --bind "$hosts" /etc/hosts; } && exec "$@"';
+  '{ [ -z "$dns" ] || { mount --bind "$dns/hosts" /etc/hosts && mount --bind "$dns/resolv.conf" /etc/resolv.conf; }; } && exec "$@"';
 
 /** KUBERNETES_SERVICE_HOST/PORT for a server URL, as the kubelet sets them (an IPv6 host without brackets). */
 export function serviceEnvironment(server: string): { KUBERNETES_SERVICE_HOST: string; KUBERNETES_SERVICE_PORT: string } {
@@ -73,15 +75,17 @@ export async function runCliInPod(args: string[], options: InPodOptions): Promis
   try {
     const home = path.join(scratch, 'home');
     mkdirSync(home);
-    let hostsFile = '';
+    let dnsDir = '';
     if (hosts) {
-      hostsFile = path.join(scratch, 'hosts');
+      dnsDir = path.join(scratch, 'dns');
+      mkdirSync(dnsDir);
       const lines = ['127.0.0.1 localhost', '::1 localhost ip6-localhost', ...Object.entries(hosts).map(([name, address]) => `${address} ${name}`)];
-      writeFileSync(hostsFile, `${lines.join('\n')}\n`);
+      writeFileSync(path.join(dnsDir, 'hosts'), `${lines.join('\n')}\n`);
+      writeFileSync(path.join(dnsDir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
     }
     return await runCli(args, {
       ...cli,
-      wrapper: ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', podScript, 'sh', serviceAccount.dir, hostsFile],
+      wrapper: ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', podScript, 'sh', serviceAccount.dir, dnsDir],
       // runCli starts from an empty environment: no KUBECONFIG reaches the plugin
       env: { HOME: home, ...serviceEnvironment(server), ...env },
     });

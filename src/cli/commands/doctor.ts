@@ -24,7 +24,7 @@ export const doctorCommand = defineCommand({
       progress.stop();
     }
     if (ctx.options.output === 'json') ctx.stdout.write(JSON.stringify(toJson(report), null, 2) + '\n');
-    else printText(ctx, { ...escapedFields(report), ...(report.role ? { role: report.role } : {}) }, via === 'proxy' ? ' --via proxy' : '');
+    else printText(ctx, { ...escapedFields(report), ...(report.role ? { role: report.role } : {}) }, via === 'port-forward' ? '' : ` --via ${via}`);
     return report.ok ? ExitCode.ok : ExitCode.failure;
   },
 });

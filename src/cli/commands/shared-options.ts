@@ -67,12 +67,12 @@ export const exportOption: ListOption<ExportFormat[]> = {
   parse: (raw, _env, flag) => exportFormats(raw, flag),
 };
 
-const VIAS = ['port-forward', 'proxy'] as const satisfies readonly RestVia[];
+const VIAS = ['port-forward', 'proxy', 'direct'] as const satisfies readonly RestVia[];
 
 export const viaOption = choiceOption(VIAS, {
   value: 'WAY',
   default: 'port-forward',
-  describe: 'how to reach the Flink REST API: port-forward to the JobManager (pods/portforward), or proxy: the API server\'s service proxy to <name>-rest (services/proxy)',
+  describe: 'how to reach the Flink REST API: port-forward to the JobManager (pods/portforward), proxy: the API server\'s service proxy to <name>-rest (services/proxy), or direct: <name>-rest.<namespace>.svc from inside the cluster',
 });
 
 /** Named like kubectl's own TLS flags, for the JobManager's REST API instead of the API server. */

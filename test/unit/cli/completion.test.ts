@@ -17,7 +17,7 @@ describe('completion from the flag definitions', () => {
     const flags = run(['profile', '--']).split('\n');
     for (const f of ['--no-analysis', '--via', '--provider', '--namespace', '--no-color', '--progress']) assert.ok(flags.includes(f), f);
     assert.ok(!run(['doctor', '--']).split('\n').includes('--duration'));
-    assert.equal(run(['doctor', '--via', '']), 'port-forward\nproxy\n:4\n');
+    assert.equal(run(['doctor', '--via', '']), 'port-forward\nproxy\ndirect\n:4\n');
     assert.equal(run(['-o', '']), 'text\njson\n:4\n');
   });
   it('never offers the hidden entry point', () => {

@@ -52,7 +52,7 @@ describe('parseCommandLine', () => {
 
   it('bad flags are usage errors with the flag named', () => {
     assert.throws(() => parseCommandLine(['profile', '--bogus'], COMMANDS, {}), usage(/^unknown flag --bogus for profile$/));
-    assert.throws(() => parseCommandLine(['profile', '--via', 'exec'], COMMANDS, {}), usage(/^--via "exec" is not one of port-forward, proxy$/));
+    assert.throws(() => parseCommandLine(['profile', '--via', 'exec'], COMMANDS, {}), usage(/^--via "exec" is not one of port-forward, proxy, direct$/));
     assert.throws(() => parseCommandLine(['profile', '-d'], COMMANDS, {}), usage(/^--duration needs a value$/));
     assert.throws(() => parseCommandLine(['profile', '-d', 'ten'], COMMANDS, {}), usage(/whole number/));
     assert.throws(() => parseCommandLine(['profile', 'job', '-d', '0x10'], COMMANDS, {}), usage(/whole number of seconds of at least 1, got "0x10"/));

@@ -36,6 +36,8 @@ export interface MonitorSettings {
   sessionJob: boolean;
   namespace: string;
   schedule: string;
+  /** spec.timeZone: the schedule's zone, else the controller's */
+  timeZone?: string;
   image: string;
   via: RestVia;
   /** seconds of profiling per run (for the Job's deadline) */
@@ -102,6 +104,7 @@ export function assembleMonitor(settings: MonitorSettings): MonitorPlan {
     metadata,
     spec: {
       schedule: settings.schedule,
+      ...(settings.timeZone ? { timeZone: settings.timeZone } : {}),
       concurrencyPolicy: 'Forbid',
       startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
       successfulJobsHistoryLimit: 3,

@@ -47,8 +47,9 @@ describe('monitor install prints, and checks its flags first', () => {
   });
 
   it('says what is lost without --push, and -n picks the namespace', async () => {
-    const result = await monitor(['install', 'sample-job', '--schedule', '@daily', '--image', IMAGE, '-n', 'other', '-o', 'json']);
+    const result = await monitor(['install', 'sample-job', '--schedule', '@daily', '--time-zone', 'Europe/Berlin', '--image', IMAGE, '-n', 'other', '-o', 'json']);
     assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).items.find((o: { kind: string }) => o.kind === 'CronJob').spec.timeZone, 'Europe/Berlin');
     assert.match(result.stderr, /without --push the flame graphs are lost/);
     assert.ok(JSON.parse(result.stdout).items.every((o: { metadata: { namespace: string } }) => o.metadata.namespace === 'other'));
   });
@@ -59,6 +60,8 @@ describe('monitor install prints, and checks its flags first', () => {
       [['install', 'sample-job', '--schedule', '0 * * *', '--image', IMAGE], /not a cron schedule: it has 4 field/],
       [['install', 'sample-job', '--schedule', '0 25 * * *', '--image', IMAGE], /hour "25"/],
       [['install', 'sample-job', '--schedule', '@hourly'], /needs --image/],
+      [['install', 'sample-job', '--schedule', '@hourly', '--time-zone', 'Mars/Olympus', '--image', IMAGE], /not a time zone name/],
+      [['install', 'sample-job', '--schedule', '@hourly', '--time-zone', '+02:00', '--image', IMAGE], /not a time zone name/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', 'Registry Example/x'], /not an image reference/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--push', 'https://user:secret@pyroscope.example'], /credentials in the URL/],
       [['install', 'sample-job', '--schedule', '@hourly', '--image', IMAGE, '--provider', 'openai'], /needs the API key from a Secret/],

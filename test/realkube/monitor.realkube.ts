@@ -42,7 +42,7 @@ describe('monitor on the real control plane', { skip: realKubeSkipReason() }, ()
   });
 
   it('the printed manifests pass kubectl apply --dry-run=server, client-side and server-side', async () => {
-    const printed = await monitor([...installArgs, '--push', 'https://pyroscope.example:4040', '--secret', 'squirrly-keys']);
+    const printed = await monitor([...installArgs, '--push', 'https://pyroscope.example:4040', '--secret', 'squirrly-keys', '--time-zone', 'Europe/Berlin']);
     assert.equal(printed.code, 0, printed.stderr);
     for (const mode of [[], ['--server-side']]) {
       const applied = await runKubectl(['apply', '--dry-run=server', ...mode, '-f', '-'], { kubeconfig: scenario.kubeconfigPath, stdin: printed.stdout });

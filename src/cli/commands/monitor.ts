@@ -42,7 +42,8 @@ const actionAndDeployment: PositionalArgument<{ action: Action; deployment?: str
 };
 
 const installOnly = {
-  schedule: textOption({ value: 'CRON', describe: 'install: when to profile, five cron fields in the cluster\'s time zone, e.g. "0 * * * *" (or @hourly, @daily)' }),
+  schedule: textOption({ value: 'CRON', describe: 'install: when to profile, five cron fields, e.g. "0 * * * *" (or @hourly, @daily), in the controller\'s time zone unless --time-zone' }),
+  timeZone: textOption({ value: 'ZONE', describe: 'install: the time zone of --schedule, e.g. Europe/Berlin (the CronJob\'s spec.timeZone)' }),
   image: textOption({ value: 'IMAGE', describe: 'install: the plugin\'s image (npm run build:image), best pinned by tag or digest' }),
   secret: textOption({ value: 'NAME', describe: 'install: a Secret in the namespace whose keys become the container\'s environment (OPENAI_API_KEY, push credentials); never put them in flags' }),
   push: textOption({ value: 'URL', describe: 'install: push every run to this Pyroscope URL; without it the flame graphs vanish with the pod and only the job log keeps the summary' }),
@@ -96,7 +97,7 @@ export const monitorCommand = defineCommand({
 type MonitorArgs = { [K in keyof typeof installOnly]: ReturnType<(typeof installOnly)[K]['parse']> };
 
 function refuseInstallFlags(action: Action, args: MonitorArgs): void {
-  const given = (['schedule', 'image', 'secret', 'push', 'pushTenant', 'type', 'duration', 'model', 'baseUrl', 'provider'] as const).find((k) => args[k] !== undefined);
+  const given = (['schedule', 'timeZone', 'image', 'secret', 'push', 'pushTenant', 'type', 'duration', 'model', 'baseUrl', 'provider'] as const).find((k) => args[k] !== undefined);
   const flag = given ?? (args.apply ? 'apply' : args.jobmanager ? 'jobmanager' : args.taskmanager.length > 0 ? 'taskmanager' : undefined);
   if (flag !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to monitor install, not monitor ${action}`, `see: kubectl squirrly monitor --help`);
 }
@@ -107,6 +108,7 @@ function settingsFrom(args: MonitorArgs, target: { deployment: string; sessionJo
   if (schedule === undefined) throw new UsageError('monitor install needs --schedule', 'e.g. --schedule "0 * * * *" (hourly) or --schedule @daily');
   const cron = cronScheduleProblem(schedule);
   if (cron) throw new UsageError(`--schedule ${quoted(schedule)} is not a cron schedule: ${cron}`, 'five fields: minute hour day-of-month month day-of-week, e.g. "*/30 * * * *"');
+  if (args.timeZone !== undefined && !isTimeZone(args.timeZone)) throw new UsageError(`--time-zone ${quoted(args.timeZone)} is not a time zone name`, 'a name of the tz database, e.g. --time-zone Europe/Berlin or --time-zone UTC');
   if (image === undefined) throw new UsageError('monitor install needs --image', 'the plugin\'s image, e.g. --image ghcr.io/acme/kubectl-squirrly:0.1.0 (npm run build:image builds one)');
   if (!isImageReference(image)) throw new UsageError(`--image ${quoted(image)} is not an image reference`, 'e.g. registry.example.com/team/kubectl-squirrly:0.1.0 or ...@sha256:<digest>');
   if (args.secret !== undefined && !isKubernetesName(args.secret)) throw new UsageError(`--secret ${quoted(args.secret)} is not a Secret name`, 'the name shown by: kubectl get secrets');
@@ -135,6 +137,7 @@ function settingsFrom(args: MonitorArgs, target: { deployment: string; sessionJo
     sessionJob: target.sessionJob,
     namespace: target.namespace,
     schedule: schedule.trim(),
+    ...(args.timeZone !== undefined ? { timeZone: args.timeZone } : {}),
     image,
     via: args.via,
     durationSeconds,
@@ -142,6 +145,18 @@ function settingsFrom(args: MonitorArgs, target: { deployment: string; sessionJo
     ...(args.push !== undefined ? { push: args.push } : {}),
     ...(args.secret !== undefined ? { secret: args.secret } : {}),
   };
+}
+
+/** A tz database name as the CronJob controller takes it; Node's ICU knows the same zones and links. */
+function isTimeZone(zone: string): boolean {
+  // an offset like +02:00 is accepted by ICU but not by the controller
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(zone) || zone.includes('..')) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The URL lands in the CronJob's args, which anyone who may read the CronJob sees: no credentials in it. */

@@ -66,7 +66,10 @@ export async function pushSaved(ctx: CommandContext, run: SavedRun, settings: Pu
 /** What to do about a failed push, from the answer it got. */
 function pushHint(message: string, run: SavedRun): string {
   if (/HTTP 40[13]\b/.test(message)) return `check ${PUSH_ENV.token}, or ${PUSH_ENV.username} and ${PUSH_ENV.password}, and --push-tenant`;
-  if (/HTTP 4\d\d\b/.test(message)) return 'check the --push URL: it is the server\'s base URL, e.g. http://pyroscope:4040';
+  if (/HTTP 40[45]\b/.test(message)) return 'check the --push URL: it is the server\'s base URL, e.g. http://pyroscope:4040';
+  // the window comes from Flink's trigger time: a JobManager clock far off the store's lands outside
+  if (message.includes('outside of ingestion window')) return 'the run\'s time (Flink\'s trigger time) is outside what the store takes: check the JobManager\'s and the store\'s clocks';
+  if (/HTTP 4\d\d\b/.test(message)) return 'the store refused this profile for the reason above; the local files are kept for another try';
   return `push the saved run again later with: kubectl squirrly artifacts ${run.deployment} -n ${run.namespace} --latest --push URL`;
 }
 

@@ -182,6 +182,25 @@ async function errorText(body: AsyncIterable<Uint8Array> | null): Promise<string
   } catch {
     return '';
   }
-  const line = bytes.toString('utf8').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-  return line === '' ? '' : quoted(line, 200);
+  const text = bytes.toString('utf8');
+  const line = jsonMessage(text) ?? text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return line === '' ? '' : quoted(elided(line, 320), 330);
+}
+
+/** A long reason with its middle left out: the store puts the labels first and why last. */
+function elided(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const head = Math.floor(maxChars / 3);
+  return `${text.slice(0, head)}…${text.slice(text.length - (maxChars - head - 1))}`;
+}
+
+/** Pyroscope answers errors as Connect JSON (`{"code": …, "message": …}`): the message is the reason. */
+function jsonMessage(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const message = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['message'] : undefined;
+    return typeof message === 'string' && message.trim() !== '' ? message.trim().split('\n')[0] : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -35,7 +35,8 @@ describe('--push into a real Pyroscope', { skip: skip ?? false }, () => {
 
   before(async () => {
     [scenario, pyroscope] = await Promise.all([
-      startScenario({ clockSpeed: 20, deployments: [{ name: 'sample-job', namespace: 'squirrly', taskManagers: 2 }] }),
+      // a slow simulated clock: its trigger times run ahead of the store's, which takes at most 10 min ahead
+      startScenario({ clockSpeed: 4, deployments: [{ name: 'sample-job', namespace: 'squirrly', taskManagers: 2 }] }),
       startPyroscope(),
     ]);
     out = await mkdtemp(path.join(os.tmpdir(), 'squirrly-push-real-'));
@@ -92,6 +93,18 @@ describe('--push into a real Pyroscope', { skip: skip ?? false }, () => {
       assert.deepEqual({ labels: p.labels, from: p.from, until: p.until }, { labels: first.labels, from: first.from, until: first.until });
     }
     assert.equal(await totalSamples(pyroscope.url, { profileTypeId: CPU, labelSelector: SERVICE, ...window }), before);
+  });
+
+  it('an ALLOC run is the store\'s memory profile type, with the flame graph\'s exact samples', async () => {
+    const r = await runCli(['profile', 'sample-job', '-n', 'squirrly', '-t', 'ALLOC', '-d', '2', '--taskmanager', doc.targets[0]!.target, '--no-analysis', '--output-dir', out, '--push', pyroscope.url, '-o', 'json'], {
+      env: { KUBECONFIG: scenario.kubeconfigPath },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const alloc = JSON.parse(r.stdout) as PushDoc;
+    const expected = await localTotal(alloc.targets[0]!.file);
+    const selector = `{service_name="squirrly/sample-job",profile_mode="ALLOC"}`;
+    assert.equal(await totalSamples(pyroscope.url, { profileTypeId: 'memory:alloc_samples:count:alloc_samples:count', labelSelector: selector, ...window }), expected);
+    assert.equal(await totalSamples(pyroscope.url, { profileTypeId: CPU, labelSelector: selector, ...window }), 0, 'not counted as CPU');
   });
 });
 

@@ -37,6 +37,7 @@ mkdir -p "$cache_root"
 started=$SECONDS
 echo "== building pyroscope $PYROSCOPE_VERSION" >&2
 work="$(mktemp -d "$cache_root/.build.XXXXXX")"
+chmod 755 "$work" # mktemp makes it private; the cached folder is for every user of the machine
 trap 'rm -rf "$work"' EXIT
 (cd "$module" && go build -trimpath -ldflags "-s -w" -o "$work/pyroscope" github.com/grafana/pyroscope/cmd/pyroscope)
 # One rename puts the finished build in place, so an interrupted build never looks cached.

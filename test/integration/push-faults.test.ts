@@ -62,6 +62,23 @@ describe('--push against a failing store', () => {
     }
   });
 
+  it('a repeated profile pushes each run as it is saved, each in its own window', async () => {
+    const store = await startFaultServer([]);
+    try {
+      const r = await profile(store.url, {}, ['--every', '10s', '--count', '2', '-d', '1', '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const runs = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { push: { pushed: Array<{ from: number }> } });
+      assert.equal(runs.length, 2, r.stdout);
+      for (const run of runs) assert.equal(run.push.pushed.length, 2);
+      assert.equal(store.requests.length, 4);
+      const froms = runs.map((run) => run.push.pushed[0]!.from);
+      assert.ok(froms[1]! > froms[0]!, 'the second run has its own, later window');
+    } finally {
+      await store.stop();
+      await clean();
+    }
+  });
+
   it('does not retry a 400, says why in one escaped line, keeps the files and exits 4', async () => {
     const store = await startFaultServer([], { status: 400, body: 'bad name \u001b[2J\u001b[31mFAKE\nsecond line' });
     try {

@@ -5,7 +5,7 @@
 // update-ca-certificates writes it, a non-root user, /tmp, and dpkg status stubs so scanners can
 // tell which Debian packages the files came from. No shell, no package manager.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sha256 } from './fetch-runtime.ts';
@@ -83,8 +83,8 @@ export function fetchDeb(p: DebianPackage, cacheDir: string): string {
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(cacheDir, '.download-'));
   try {
-    // a world-readable folder lets apt's sandbox user write there (no "unsandboxed" warning)
-    spawnSync('chmod', ['0777', tmp]);
+    // writable by apt's sandbox user, so it downloads as that user wherever it can reach the folder
+    chmodSync(tmp, 0o777);
     const spec = `${p.name}${p.arch === 'all' ? '' : `:${p.arch}`}=${p.version}`;
     let r = spawnSync('apt-get', ['download', '-q', spec], { cwd: tmp, encoding: 'utf8' });
     // a fresh machine may have no package lists yet; root can fetch them once

@@ -272,18 +272,20 @@ describe('profile --every', () => {
   it('on a terminal each run gets its spinner and its drawn analysis again', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) is not installed' }, async (t) => {
     const env = await withScenario(t);
     const { command, args } = pluginCommand();
-    const line = [command, ...args, 'profile', 'sample-job', '--output-dir', env.out, ...EVERY, '--count', '2', '--provider', 'builtin'].map((w) => `'${w}'`).join(' ');
+    // four slots: on a loaded machine the drawn first run may overrun a slot or two, and the
+    // second run is whichever slot comes next
+    const line = [command, ...args, 'profile', 'sample-job', '--output-dir', env.out, ...EVERY, '--count', '4', '--provider', 'builtin'].map((w) => `'${w}'`).join(' ');
     const r = await runCommand('script', ['-q', '-f', '-e', '-c', `stty cols 100 rows 40; ${line}`, '/dev/null'], { TERM: 'xterm-256color', KUBECONFIG: env.scenario.kubeconfigPath });
     assert.equal(r.code, 0, r.stdout);
     const screen = r.stdout.replace(/\r/g, '');
-    const secondRun = screen.indexOf('series: run 2, slot 2 of 2');
-    assert.ok(secondRun > 0, screen);
-    const second = screen.slice(secondRun);
+    const secondRun = /series: run 2, slot \d of 4/.exec(screen);
+    assert.ok(secondRun, screen);
+    const second = screen.slice(secondRun.index, screen.search(/series: run 3|Series: /));
     // the first run's answer stopped the spinner: the second run starts it again (ora's dots)
     const words = second.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
     assert.match(words, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] reading FlinkDeployment sample-job/);
     assert.match(words, /Analysis \(builtin\)[\s\S]*Trend\n {2}vs run 1 \(first and previous\)/);
-    assert.equal(flameGraphs(env.dir).length, 2);
+    assert.ok(flameGraphs(env.dir).length >= 2);
   });
 
   it('without --every, -o json is still one pretty document without series fields', async (t) => {

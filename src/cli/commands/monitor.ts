@@ -3,6 +3,7 @@
 // install prints the manifests (for `| kubectl apply -f -`) or, with --apply, applies them.
 import { ExitCode, UsageError } from '../../errors.ts';
 import { PROFILING_MODES } from '../../flamegraph/types.ts';
+import type { Cluster } from '../../kube/cluster.ts';
 import type { MonitorSettings } from '../../workflow/monitor-plan.ts';
 import { defineCommand } from '../command.ts';
 import type { CommandContext } from '../context.ts';
@@ -75,7 +76,7 @@ export const monitorCommand = defineCommand({
     const { action, deployment, sessionJob, ref } = args.target;
     if (action !== 'install') refuseInstallFlags(action, args);
     const cluster = await ctx.connect();
-    if (action === 'install') return install(ctx, settingsFrom(args, { deployment: deployment!, sessionJob, ref: ref!, namespace: cluster.namespace }), args.apply);
+    if (action === 'install') return install(ctx, cluster, settingsFrom(args, { deployment: deployment!, sessionJob, ref: ref!, namespace: cluster.namespace }), args.apply);
     if (action === 'status') {
       const { monitorStatus } = await import('../../workflow/monitor-status.ts');
       const status = await monitorStatus(cluster, deployment);
@@ -171,7 +172,8 @@ function checkPushUrl(text: string): void {
   if (url.username || url.password) throw new UsageError('--push carries credentials in the URL, which would be stored in the CronJob for anyone to read', 'put them in the Secret named by --secret and pass the URL without them');
 }
 
-async function install(ctx: CommandContext, settings: MonitorSettings, apply: boolean): Promise<number> {
+/** `cluster` is only reached with --apply: printing needs the kubeconfig's namespace and nothing else. */
+async function install(ctx: CommandContext, cluster: Cluster, settings: MonitorSettings, apply: boolean): Promise<number> {
   const { assembleMonitor } = await import('../../workflow/monitor-plan.ts');
   const plan = assembleMonitor(settings);
   const json = ctx.options.output === 'json';
@@ -185,7 +187,6 @@ async function install(ctx: CommandContext, settings: MonitorSettings, apply: bo
     }
     return ExitCode.ok;
   }
-  const cluster = await ctx.connect();
   const { applyMonitor } = await import('../../workflow/monitor-apply.ts');
   const applied = await applyMonitor(cluster, plan, (a) => {
     if (!json) ctx.stdout.write(`${a.kind.toLowerCase()}/${a.name} ${a.outcome}\n`);

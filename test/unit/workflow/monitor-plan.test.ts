@@ -67,7 +67,7 @@ describe('the monitor plan', () => {
   });
 
   it('grants every permission doctor requires for the way in, and nothing profile does not use', () => {
-    for (const via of ['port-forward', 'proxy'] as const) {
+    for (const via of ['port-forward', 'proxy', 'direct'] as const) {
       const rules = byKind(assembleMonitor({ ...settings, via }), 'Role')['rules'];
       for (const p of permissionsFor(via).filter((q) => q.required)) {
         assert.ok(isAllowed(rules, { ...p, namespace: 'flink' }), `${via}: ${permissionText(p)} is granted`);
@@ -78,6 +78,9 @@ describe('the monitor plan', () => {
     }
     const proxyRules = byKind(assembleMonitor({ ...settings, via: 'proxy' }), 'Role')['rules'];
     assert.ok(!isAllowed(proxyRules, { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace: 'flink' }), 'the services proxy replaces port-forward');
+    const directRules = byKind(assembleMonitor({ ...settings, via: 'direct' }), 'Role')['rules'];
+    assert.ok(!isAllowed(directRules, { verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace: 'flink' }), '--via direct needs no tunnel');
+    assert.ok(isAllowed(directRules, { verb: 'get', group: '', resource: 'services', namespace: 'flink' }), '--via direct reads the REST service\'s port');
     const sessionRules = byKind(assembleMonitor({ ...settings, sessionJob: true }), 'Role')['rules'];
     assert.ok(isAllowed(sessionRules, { verb: 'get', group: 'flink.apache.org', resource: 'flinksessionjobs', namespace: 'flink' }), 'a session job is read to find its cluster');
     assert.deepEqual(monitorPermissions({ via: 'port-forward', sessionJob: false }).map(permissionText), [
